@@ -1,0 +1,110 @@
+"""Autoencoder builders. Each returns ``(encoder, decoder, autoencoder)`` as Keras models.
+
+``autoencoder(x) == decoder(encoder(x))``: the three share their layers, so training the
+autoencoder trains the other two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+
+def _check_size(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return value
+
+
+def _check_image_shape(image_shape, channels: bool) -> tuple[int, ...]:
+    shape = tuple(image_shape)
+    want = "(height, width, 1)" if channels else "(height, width)"
+    if len(shape) != (3 if channels else 2) or any(isinstance(d, bool) or not isinstance(d, int) or d <= 0 for d in shape):
+        raise ValueError(f"image_shape must be {want} with positive integers, got {image_shape!r}")
+    if channels and shape[2] != 1:
+        raise ValueError(f"image_shape must have one (grey) channel, got {shape[2]} channels in {image_shape!r}")
+    return shape
+
+
+def dense_autoencoder(
+    code_size: int = 1000,
+    image_shape: Sequence[int] = (28, 28),
+    hidden_sizes: Sequence[int] = (),
+    code_activation: str | None = "relu",
+    output_activation: str | None = "sigmoid",
+):
+    """Dense autoencoder: images (N, H, W) -> code (N, code_size) -> images (N, H, W).
+
+    With the defaults this is the first seed's shallow model: ``Flatten -> Dense(1000, relu)`` as
+    encoder and ``Dense(H*W) -> Reshape`` as decoder. ``hidden_sizes`` adds mirrored relu layers.
+    """
+    code_size = _check_size(code_size, "code_size")
+    height, width = _check_image_shape(image_shape, channels=False)
+    hidden_sizes = tuple(_check_size(h, "each hidden size") for h in hidden_sizes)
+
+    image = keras.Input(shape=(height, width), name="image")
+    x = layers.Flatten(name="flatten")(image)
+    for i, size in enumerate(hidden_sizes):
+        x = layers.Dense(size, activation="relu", name=f"encode_{i}")(x)
+    code = layers.Dense(code_size, activation=code_activation, name="code")(x)
+    encoder = keras.Model(image, code, name="encoder")
+
+    code_in = keras.Input(shape=(code_size,), name="code_in")
+    y = code_in
+    for i, size in enumerate(reversed(hidden_sizes)):
+        y = layers.Dense(size, activation="relu", name=f"decode_{i}")(y)
+    y = layers.Dense(height * width, activation=output_activation, name="pixels")(y)
+    decoded = layers.Reshape((height, width), name="reshape")(y)
+    decoder = keras.Model(code_in, decoded, name="decoder")
+
+    autoencoder = keras.Model(image, decoder(encoder(image)), name="dense_autoencoder")
+    return encoder, decoder, autoencoder
+
+
+def conv_autoencoder(
+    image_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (32, 64),
+    latent_dim: int = 16,
+    kernel_size: int = 3,
+):
+    """The second seed's convolutional autoencoder: images (N, H, W, 1) -> code (N, latent_dim) -> images.
+
+    Encoder: Conv2D(f, kernel, stride 2, relu) for f in ``filters``, Flatten, Dense(latent_dim).
+    Decoder: Dense, Reshape, mirrored Conv2DTranspose(f, stride 2, relu), Conv2DTranspose(1), sigmoid.
+    Height and width must be divisible by 2**len(filters).
+    """
+    height, width, _ = _check_image_shape(image_shape, channels=True)
+    latent_dim = _check_size(latent_dim, "latent_dim")
+    kernel_size = _check_size(kernel_size, "kernel_size")
+    filters = tuple(_check_size(f, "each filter count") for f in filters)
+    if not filters:
+        raise ValueError("filters must name at least one convolution, got an empty sequence")
+    factor = 2 ** len(filters)
+    if height % factor or width % factor:
+        raise ValueError(
+            f"image height and width must be divisible by {factor} for {len(filters)} stride-2 layers, "
+            f"got {height}x{width}"
+        )
+
+    image = keras.Input(shape=(height, width, 1), name="encoder_input")
+    x = image
+    for f in filters:
+        x = layers.Conv2D(f, kernel_size, strides=2, activation="relu", padding="same")(x)
+    feature_shape = (height // factor, width // factor, filters[-1])
+    x = layers.Flatten()(x)
+    latent = layers.Dense(latent_dim, name="latent_vector")(x)
+    encoder = keras.Model(image, latent, name="encoder")
+
+    latent_in = keras.Input(shape=(latent_dim,), name="decoder_input")
+    y = layers.Dense(feature_shape[0] * feature_shape[1] * feature_shape[2])(latent_in)
+    y = layers.Reshape(feature_shape)(y)
+    for f in reversed(filters):
+        y = layers.Conv2DTranspose(f, kernel_size, strides=2, activation="relu", padding="same")(y)
+    y = layers.Conv2DTranspose(1, kernel_size, padding="same")(y)
+    decoded = layers.Activation("sigmoid", name="decoder_output")(y)
+    decoder = keras.Model(latent_in, decoded, name="decoder")
+
+    autoencoder = keras.Model(image, decoder(encoder(image)), name="conv_autoencoder")
+    return encoder, decoder, autoencoder

@@ -1,0 +1,149 @@
+"""The JSON record of every table a chapter prints: ``_build/results/<chapter>.json`` or ``$DAE_RESULTS_DIR``.
+
+Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
+(``psnr_db``, ``ssim``, later ``si_sdr_db``, ``stoi``, ``pesq``), ``seconds``, ``quick`` and ``device``.
+The README's results table is made from these files (``python -m dae.results --readme README.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS_ENV = "DAE_RESULTS_DIR"
+METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq")
+KINDS = ("noisy", "classical", "seed-model", "model", "oracle", "ceiling")
+
+
+def project_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: the working folder) that holds ``_config.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").is_file():
+            return folder
+    return None
+
+
+def results_dir() -> Path:
+    """``$DAE_RESULTS_DIR`` if set, else ``<project root>/_build/results`` (or ``./_build/results``)."""
+    raw = os.environ.get(RESULTS_ENV, "").strip()
+    if raw:
+        return Path(raw).expanduser()
+    root = project_root() or Path.cwd()
+    return root / "_build" / "results"
+
+
+def _clean_number(value):
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError("a metric value is NaN: refusing to record it")
+    return value
+
+
+class Recorder:
+    """Collect a chapter's result rows, show them as a table and keep ``<chapter>.json`` up to date."""
+
+    def __init__(self, chapter: str, settings):
+        if not chapter or not all(c.isalnum() or c in "_-" for c in chapter):
+            raise ValueError(f"chapter must be a simple file name like 'ch01_basics', got {chapter!r}")
+        self.chapter, self.settings, self.rows = chapter, settings, []
+        self.path = results_dir() / f"{chapter}.json"
+
+    def add(self, *, setting: str, method: str, kind: str, seconds: float | None = None, **metrics) -> dict:
+        """Record one row; ``metrics`` are among ``METRICS``. Replaces an earlier row with the same setting and method."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        unknown = set(metrics) - set(METRICS)
+        if unknown:
+            raise ValueError(f"unknown metric names {sorted(unknown)}; expected some of {METRICS}")
+        row = {"setting": setting, "method": method, "kind": kind}
+        row.update({name: _clean_number(v) for name, v in metrics.items()})
+        row["seconds"] = None if seconds is None else round(float(seconds), 2)
+        row["quick"] = bool(self.settings.quick)
+        row["device"] = self.settings.device
+        self.rows = [r for r in self.rows if (r["setting"], r["method"]) != (setting, method)] + [row]
+        self.save()
+        return row
+
+    def table(self, setting: str | None = None):
+        """The rows (of one setting, if given) as a pandas DataFrame with rounded numbers."""
+        import pandas as pd
+
+        rows = [r for r in self.rows if setting is None or r["setting"] == setting]
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return frame
+        present = [m for m in METRICS if m in frame]
+        frame = frame[["setting", "method", "kind", *present, "seconds"]]
+        return frame.round({m: (4 if m in ("ssim", "stoi") else 2) for m in present})
+
+    def save(self) -> Path:
+        """Write all rows to ``<results dir>/<chapter>.json`` and return the path."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        record = {
+            "chapter": self.chapter,
+            "quick": bool(self.settings.quick),
+            "device": self.settings.device,
+            "seed": self.settings.seed,
+            "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "rows": self.rows,
+        }
+        self.path.write_text(json.dumps(record, indent=1) + "\n")
+        return self.path
+
+
+def load(folder: Path | str | None = None) -> dict[str, dict]:
+    """Every ``<chapter>.json`` in the results folder, by chapter name."""
+    folder = Path(folder) if folder is not None else results_dir()
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+
+def markdown_table(records: dict[str, dict]) -> str:
+    """One Markdown table of every recorded row, in chapter order."""
+    lines = ["| chapter | setting | method | kind | PSNR (dB) | SSIM | seconds | run |", "|---|---|---|---|---|---|---|---|"]
+    for chapter, record in records.items():
+        run = ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+        for r in record["rows"]:
+            def fmt(key, digits):
+                return "" if r.get(key) is None else f"{r[key]:.{digits}f}"
+            lines.append(
+                f"| {chapter} | {r['setting']} | {r['method']} | {r['kind']} | {fmt('psnr_db', 2)} | {fmt('ssim', 3)} | {fmt('seconds', 1)} | {run} |"
+            )
+    return "\n".join(lines)
+
+
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def update_readme(readme: Path, records: dict[str, dict]) -> None:
+    """Replace the text between the results markers in ``readme`` with the table of ``records``."""
+    text = readme.read_text()
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"{readme} has no {BEGIN} ... {END} markers to fill")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Show the recorded results, or write them into the README.")
+    parser.add_argument("--dir", help="results folder (default: $DAE_RESULTS_DIR or _build/results)")
+    parser.add_argument("--readme", help="fill this README's results table instead of printing it")
+    args = parser.parse_args(argv)
+    records = load(args.dir)
+    if not records:
+        raise SystemExit(f"no results files in {args.dir or results_dir()}: build the book first")
+    if any(r.get("quick") for r in records.values()) and args.readme:
+        raise SystemExit("refusing to put quick-mode results in the README: build the book at full settings")
+    if args.readme:
+        update_readme(Path(args.readme), records)
+    else:
+        print(markdown_table(records))
+
+
+if __name__ == "__main__":
+    main()

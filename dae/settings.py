@@ -1,0 +1,85 @@
+"""One place for run settings: quick mode (``DAE_QUICK=1``), seeds and the training device.
+
+Quick mode changes how much runs (training examples and epochs), never which code runs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+QUICK_ENV = "DAE_QUICK"
+
+
+def quick_from_env() -> bool:
+    """Read ``DAE_QUICK``: '1', 'true', 'yes' or 'on' mean quick; unset, '', '0', 'false' mean full."""
+    raw = os.environ.get(QUICK_ENV, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{QUICK_ENV}={raw!r} is not understood: use 1 for quick mode or 0 for full settings")
+
+
+def device_name() -> str:
+    """Name the device Keras trains on: 'GPU (<name>)' when TensorFlow sees one, else 'CPU'."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    try:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        return f"GPU ({details.get('device_name', gpus[0].name)})"
+    except Exception:  # details are informative only
+        return f"GPU ({gpus[0].name})"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, NumPy's global generator and Keras/TensorFlow with one integer."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(int(seed))
+    np.random.seed(int(seed))
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a chapter needs to know about this run: quick or full, the seed and the device."""
+
+    quick: bool
+    seed: int
+    device: str
+
+    def choose(self, *, full, quick):
+        """Return ``full`` at full settings and ``quick`` in quick mode (epochs, sample counts)."""
+        return quick if self.quick else full
+
+    def subset(self, *arrays, quick: int):
+        """The first ``quick`` items of each array in quick mode; the arrays unchanged at full settings."""
+        if not arrays:
+            raise ValueError("subset needs at least one array")
+        lengths = {len(a) for a in arrays}
+        if len(lengths) != 1:
+            raise ValueError(f"arrays must have the same length, got lengths {sorted(lengths)}")
+        if quick <= 0:
+            raise ValueError(f"quick must be a positive count, got {quick}")
+        out = tuple(a[:quick] for a in arrays) if self.quick else arrays
+        return out[0] if len(out) == 1 else out
+
+    def describe(self) -> str:
+        """One line for the top of a chapter: mode, seed and device."""
+        mode = f"quick mode ({QUICK_ENV}=1)" if self.quick else "full settings"
+        return f"{mode}, seed {self.seed}, training on {self.device}"
+
+
+def setup(seed: int = 0, quick: bool | None = None) -> Settings:
+    """Seed everything and read quick mode from ``DAE_QUICK`` (unless ``quick`` is given)."""
+    seed_everything(seed)
+    return Settings(quick=quick_from_env() if quick is None else bool(quick), seed=int(seed), device=device_name())

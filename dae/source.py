@@ -1,0 +1,29 @@
+"""Show this package's code in a page, highlighted, so the book and ``dae`` cannot drift apart."""
+
+from __future__ import annotations
+
+import inspect
+
+
+def show(obj) -> None:
+    """Display the source of a function or class: highlighted HTML in Jupyter, plain text elsewhere."""
+    try:
+        code = inspect.getsource(obj)
+    except (TypeError, OSError) as err:
+        raise TypeError(f"cannot show the source of {obj!r}: {err}") from err
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        print(code)
+        return
+    if get_ipython() is None:
+        print(code)
+        return
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    formatter = HtmlFormatter(noclasses=True, style="friendly")
+    where = f"{obj.__module__}.{obj.__qualname__}"
+    display(HTML(f"<p><code>{where}</code></p>" + highlight(code, PythonLexer(), formatter)))
