@@ -5,6 +5,11 @@ mirrors), ``noise``, ``models``, ``train``, ``metrics``, ``plots``, ``results`` 
 record of every table) and ``source`` (showing this package's code in a page).
 """
 
+import os
+
+# TensorFlow's C++ start-up messages (CPU features, CUDA probing) are noise in a rendered page.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
 from . import data, metrics, models, noise, plots, results, settings, source, train
 
 __all__ = ["data", "metrics", "models", "noise", "plots", "results", "settings", "source", "train"]

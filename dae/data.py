@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import os
 import zlib
 from pathlib import Path
@@ -69,7 +70,7 @@ def read_idx(payload: bytes, name: str = "<bytes>") -> np.ndarray:
     if ndim == 0 or len(payload) < header:
         raise CorruptDataError(f"{name}: IDX header declares {ndim} dimensions but the file ends early")
     shape = tuple(int.from_bytes(payload[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = header + int(np.prod(shape))
+    expected = header + math.prod(shape)  # Python ints: a forged header cannot overflow
     if len(payload) != expected:
         raise CorruptDataError(
             f"{name}: IDX header declares shape {shape} ({expected} bytes) but the file has {len(payload)} bytes"

@@ -9,23 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
 
 def _check_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
+    return int(value)
 
 
 def _check_image_shape(image_shape, channels: bool) -> tuple[int, ...]:
     shape = tuple(image_shape)
     want = "(height, width, 1)" if channels else "(height, width)"
-    if len(shape) != (3 if channels else 2) or any(isinstance(d, bool) or not isinstance(d, int) or d <= 0 for d in shape):
+    if len(shape) != (3 if channels else 2) or any(isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d <= 0 for d in shape):
         raise ValueError(f"image_shape must be {want} with positive integers, got {image_shape!r}")
     if channels and shape[2] != 1:
         raise ValueError(f"image_shape must have one (grey) channel, got {shape[2]} channels in {image_shape!r}")
-    return shape
+    return tuple(int(d) for d in shape)
 
 
 def dense_autoencoder(

@@ -37,10 +37,10 @@ def results_dir() -> Path:
     return root / "_build" / "results"
 
 
-def _clean_number(value):
+def _clean_number(value, name: str):
     value = float(value)
-    if math.isnan(value):
-        raise ValueError("a metric value is NaN: refusing to record it")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is {value}: refusing to record a value that is not a finite number")
     return value
 
 
@@ -61,8 +61,8 @@ class Recorder:
         if unknown:
             raise ValueError(f"unknown metric names {sorted(unknown)}; expected some of {METRICS}")
         row = {"setting": setting, "method": method, "kind": kind}
-        row.update({name: _clean_number(v) for name, v in metrics.items()})
-        row["seconds"] = None if seconds is None else round(float(seconds), 2)
+        row.update({name: _clean_number(v, name) for name, v in metrics.items()})
+        row["seconds"] = None if seconds is None else round(_clean_number(seconds, "seconds"), 2)
         row["quick"] = bool(self.settings.quick)
         row["device"] = self.settings.device
         self.rows = [r for r in self.rows if (r["setting"], r["method"]) != (setting, method)] + [row]
@@ -96,6 +96,15 @@ class Recorder:
         return self.path
 
 
+def glue(name: str, value, display: bool = False) -> None:
+    """Make ``value`` available to the page's prose as ``{glue:text}`name```; a no-op outside Jupyter Book."""
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:  # Colab and plain Jupyter have no myst-nb: the prose shows the variable's name
+        return
+    _glue(name, value, display=display)
+
+
 def load(folder: Path | str | None = None) -> dict[str, dict]:
     """Every ``<chapter>.json`` in the results folder, by chapter name."""
     folder = Path(folder) if folder is not None else results_dir()
@@ -122,8 +131,8 @@ BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 def update_readme(readme: Path, records: dict[str, dict]) -> None:
     """Replace the text between the results markers in ``readme`` with the table of ``records``."""
     text = readme.read_text()
-    if BEGIN not in text or END not in text:
-        raise ValueError(f"{readme} has no {BEGIN} ... {END} markers to fill")
+    if BEGIN not in text or END not in text or text.index(BEGIN) > text.index(END):
+        raise ValueError(f"{readme} has no {BEGIN} ... {END} markers, in that order, to fill")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     readme.write_text(f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")

@@ -16,12 +16,12 @@ def make_dataset(inputs, targets, batch_size: int, shuffle: bool = True, seed: i
     inputs, targets = np.asarray(inputs, dtype=np.float32), np.asarray(targets, dtype=np.float32)
     if len(inputs) != len(targets):
         raise ValueError(f"inputs and targets must have the same length, got {len(inputs)} and {len(targets)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
     if shuffle:
         ds = ds.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return ds.batch(int(batch_size)).prefetch(tf.data.AUTOTUNE)
 
 
 class _EpochTimer(keras.callbacks.Callback):
@@ -56,7 +56,7 @@ def fit(model, inputs, targets, *, epochs: int, batch_size: int, validation=None
 
     ``verbose=2`` prints one line per epoch, which reads well in a rendered page.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= 0:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     train_ds = make_dataset(inputs, targets, batch_size, shuffle=True, seed=seed)
     val_ds = None
@@ -64,7 +64,7 @@ def fit(model, inputs, targets, *, epochs: int, batch_size: int, validation=None
         val_ds = make_dataset(validation[0], validation[1], max(batch_size, 256), shuffle=False)
     timer = _EpochTimer()
     # shuffle=False: the dataset already reshuffles every epoch.
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=[timer], verbose=verbose, shuffle=False)
+    history = model.fit(train_ds, validation_data=val_ds, epochs=int(epochs), callbacks=[timer], verbose=verbose, shuffle=False)
     return TrainResult(history={k: [float(v) for v in vals] for k, vals in history.history.items()}, epoch_seconds=timer.seconds)
 
 

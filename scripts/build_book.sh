@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Build the whole book at full settings: every chapter executed, output in _build/html/index.html.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup_env.sh
+
+export DAE_QUICK=0
+export DAE_RESULTS_DIR="$PWD/_build/results"
+start=$(date +%s)
+jupyter-book build . --warningiserror --keep-going
+echo "Built in $(( $(date +%s) - start )) s: open _build/html/index.html"
+python -m dae.results --readme README.md
+echo "README.md's results table now holds this build's numbers (from $DAE_RESULTS_DIR)."

@@ -1,0 +1,28 @@
+# Sourced by build_book.sh and test.sh: make the virtual environment, install, find the data mirror.
+PYTHON=${PYTHON:-python3}
+VENV=${DAE_VENV:-.venv}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Python 3.11 or newer is needed; $PYTHON is $("$PYTHON" --version 2>&1). Set PYTHON=python3.11 or newer." >&2
+  exit 1
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "Creating the virtual environment $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+echo "Installing requirements.txt and the dae package into $VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+# shellcheck disable=SC1091
+source "$VENV/bin/activate"
+
+# Local data mirrors: $DAE_DATA_DIR if set, else ../shared/data beside the checkout when it exists.
+if [ -z "${DAE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
+  DAE_DATA_DIR="$(cd ../shared/data && pwd)"
+fi
+if [ -n "${DAE_DATA_DIR:-}" ]; then
+  export DAE_DATA_DIR
+  echo "Data mirror: $DAE_DATA_DIR"
+else
+  echo "No data mirror (DAE_DATA_DIR unset): data sets are downloaded on first use."
+fi
+export MPLBACKEND=Agg

@@ -1,0 +1,111 @@
+"""Shared fixtures for the ``dae`` tests.
+
+The real MNIST mirror is found through ``$DAE_DATA_DIR`` if set, else ``../shared/data`` next to the
+repository; tests that need it are skipped (with the reason) when it is absent. The mirror is read only;
+tests that need broken files write them under pytest's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Before anything imports matplotlib or TensorFlow: a headless backend and a quiet TF log.
+os.environ["MPLBACKEND"] = "Agg"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+
+def _limit_tensorflow_threads() -> None:
+    """The test models are tiny: one thread is as fast, and timings stay steady on a busy machine."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # the runtime was already initialised; the defaults then stay
+        pass
+
+
+_limit_tensorflow_threads()
+
+
+def mirror_root() -> Path:
+    """The folder holding ``mnist/``: ``$DAE_DATA_DIR`` if set, else ``<repo>/../shared/data``."""
+    raw = os.environ.get("DAE_DATA_DIR", "").strip()
+    return Path(raw).expanduser() if raw else (REPO_ROOT.parent / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def mnist_root() -> Path:
+    """The real MNIST mirror root (its ``mnist/`` holds the four ``.gz`` IDX files); skip if absent."""
+    root = mirror_root()
+    folder = root / "mnist"
+    missing = [n for n in MNIST_FILES if not (folder / n).is_file() and not (folder / f"{n}.gz").is_file()]
+    if missing:
+        pytest.skip(f"no MNIST mirror at {folder} (missing {', '.join(missing)}); set DAE_DATA_DIR to a folder whose mnist/ holds the IDX files")
+    return root
+
+
+@pytest.fixture(scope="session")
+def mnist_dir(mnist_root) -> Path:
+    """The ``mnist/`` folder of the real mirror."""
+    return mnist_root / "mnist"
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_root):
+    """MNIST loaded once per session from the real mirror: ``(x_train, y_train), (x_test, y_test)``."""
+    from dae.data import load_mnist
+
+    return load_mnist(mnist_root)
+
+
+@pytest.fixture()
+def images() -> np.ndarray:
+    """A small float32 batch (8, 28, 28) in [0, 1], the shape of MNIST digits."""
+    return np.random.RandomState(1234).rand(8, 28, 28).astype(np.float32)
+
+
+@pytest.fixture()
+def grey_images() -> np.ndarray:
+    """A mid-grey float32 batch (4, 32, 32): every pixel 0.5, so any 0 or 1 pixel is noise."""
+    return np.full((4, 32, 32), 0.5, dtype=np.float32)
+
+
+@pytest.fixture()
+def settings_quick():
+    """A stand-in for ``dae.settings.setup()`` in quick mode, without seeding anything."""
+    from dae.settings import Settings
+
+    return Settings(quick=True, seed=0, device="CPU")
+
+
+@pytest.fixture()
+def settings_full():
+    """A stand-in for ``dae.settings.setup()`` at full settings."""
+    from dae.settings import Settings
+
+    return Settings(quick=False, seed=0, device="CPU")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test left open."""
+    yield
+    plt.close("all")

@@ -1,0 +1,219 @@
+"""dae.models: shapes, shared layers, parameter counts and argument checks of both builders."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from dae.models import conv_autoencoder, dense_autoencoder
+
+
+@pytest.fixture(scope="module")
+def dense_default():
+    return dense_autoencoder()
+
+
+@pytest.fixture(scope="module")
+def conv_default():
+    return conv_autoencoder()
+
+
+@pytest.fixture(scope="module")
+def dense_small():
+    return dense_autoencoder(code_size=12, image_shape=(8, 6), hidden_sizes=(20,))
+
+
+@pytest.fixture(scope="module")
+def conv_small():
+    return conv_autoencoder(image_shape=(8, 12, 1), filters=(4, 6), latent_dim=5)
+
+
+def _numpy(tensor) -> np.ndarray:
+    return keras.ops.convert_to_numpy(tensor)
+
+
+# --- what the builders return ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("builder", ["dense_default", "conv_default"])
+def test_builder_returns_three_keras_models(request, builder):
+    models = request.getfixturevalue(builder)
+    assert len(models) == 3
+    assert all(isinstance(m, keras.Model) for m in models)
+
+
+def test_dense_encoder_output_is_code_size(dense_default):
+    encoder, decoder, autoencoder = dense_default
+    assert tuple(encoder.output.shape) == (None, 1000)
+    assert tuple(decoder.input.shape) == (None, 1000)
+
+
+def test_dense_autoencoder_output_shape_equals_input_shape(dense_default):
+    _, _, autoencoder = dense_default
+    assert tuple(autoencoder.input.shape) == (None, 28, 28)
+    assert tuple(autoencoder.output.shape) == (None, 28, 28)
+
+
+def test_dense_custom_shapes(dense_small):
+    encoder, decoder, autoencoder = dense_small
+    assert tuple(encoder.output.shape) == (None, 12)
+    assert tuple(decoder.output.shape) == (None, 8, 6)
+    assert tuple(autoencoder.output.shape) == (None, 8, 6)
+
+
+def test_conv_encoder_output_is_latent_dim(conv_default):
+    encoder, decoder, _ = conv_default
+    assert tuple(encoder.output.shape) == (None, 16)
+    assert tuple(decoder.input.shape) == (None, 16)
+
+
+def test_conv_autoencoder_output_shape_equals_input_shape(conv_default):
+    _, _, autoencoder = conv_default
+    assert tuple(autoencoder.input.shape) == (None, 28, 28, 1)
+    assert tuple(autoencoder.output.shape) == (None, 28, 28, 1)
+
+
+def test_conv_custom_non_square_shapes(conv_small):
+    encoder, _, autoencoder = conv_small
+    assert tuple(encoder.output.shape) == (None, 5)
+    assert tuple(autoencoder.output.shape) == (None, 8, 12, 1)
+
+
+# --- shared layers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("builder, shape", [("dense_small", (3, 8, 6)), ("conv_small", (3, 8, 12, 1))])
+def test_autoencoder_equals_decoder_of_encoder(request, builder, shape):
+    encoder, decoder, autoencoder = request.getfixturevalue(builder)
+    x = np.random.RandomState(0).rand(*shape).astype(np.float32)
+    direct = _numpy(autoencoder(x, training=False))
+    chained = _numpy(decoder(encoder(x, training=False), training=False))
+    np.testing.assert_allclose(direct, chained, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("builder", ["dense_small", "conv_small"])
+def test_autoencoder_shares_all_weights_with_encoder_and_decoder(request, builder):
+    encoder, decoder, autoencoder = request.getfixturevalue(builder)
+    ids = {id(v) for v in autoencoder.weights}
+    assert ids == {id(v) for v in encoder.weights} | {id(v) for v in decoder.weights}
+
+
+def test_sigmoid_output_lies_in_unit_range(conv_small):
+    _, _, autoencoder = conv_small
+    x = np.random.RandomState(1).rand(2, 8, 12, 1).astype(np.float32)
+    out = _numpy(autoencoder(x, training=False))
+    assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+# --- parameter counts --------------------------------------------------------------------------
+
+
+def _conv2d(in_channels, filters, kernel=3):
+    return kernel * kernel * in_channels * filters + filters
+
+
+def _dense(inputs, units):
+    return inputs * units + units
+
+
+def test_conv_default_parameter_count_matches_hand_count(conv_default):
+    encoder, decoder, autoencoder = conv_default
+    flat = 7 * 7 * 64
+    encoder_params = _conv2d(1, 32) + _conv2d(32, 64) + _dense(flat, 16)
+    decoder_params = _dense(16, flat) + _conv2d(64, 64) + _conv2d(64, 32) + _conv2d(32, 1)
+    assert encoder.count_params() == encoder_params
+    assert decoder.count_params() == decoder_params
+    assert autoencoder.count_params() == encoder_params + decoder_params == 178_001
+
+
+def test_dense_default_parameter_count(dense_default):
+    encoder, decoder, autoencoder = dense_default
+    assert encoder.count_params() == 784 * 1000 + 1000
+    assert decoder.count_params() == 1000 * 784 + 784
+    assert autoencoder.count_params() == 784 * 1000 + 1000 + 1000 * 784 + 784
+
+
+def test_dense_hidden_sizes_are_mirrored(dense_small):
+    encoder, decoder, _ = dense_small
+    assert encoder.count_params() == _dense(48, 20) + _dense(20, 12)
+    assert decoder.count_params() == _dense(12, 20) + _dense(20, 48)
+
+
+# --- numpy integers, as a sweep such as ``2 ** np.arange(1, 8)`` gives them ---------------------
+
+
+def test_dense_accepts_numpy_integer_code_size():
+    encoder, _, _ = dense_autoencoder(code_size=np.int64(8), image_shape=(4, 4))
+    assert tuple(encoder.output.shape) == (None, 8)
+
+
+def test_conv_accepts_numpy_integer_latent_dim():
+    encoder, _, _ = conv_autoencoder(image_shape=(8, 8, 1), filters=(2,), latent_dim=np.int64(3))
+    assert tuple(encoder.output.shape) == (None, 3)
+
+
+# --- argument checks ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code_size", [0, -3, 8.0, True, "8", None])
+def test_dense_rejects_bad_code_size(code_size):
+    with pytest.raises(ValueError, match="code_size"):
+        dense_autoencoder(code_size=code_size)
+
+
+@pytest.mark.parametrize("image_shape", [(28,), (28, 28, 1), (0, 28), (28, -1), (28.0, 28)])
+def test_dense_rejects_bad_image_shape(image_shape):
+    with pytest.raises(ValueError, match="image_shape"):
+        dense_autoencoder(code_size=4, image_shape=image_shape)
+
+
+@pytest.mark.parametrize("hidden_sizes", [(0,), (16, -1), (8.5,)])
+def test_dense_rejects_bad_hidden_sizes(hidden_sizes):
+    with pytest.raises(ValueError, match="hidden size"):
+        dense_autoencoder(code_size=4, hidden_sizes=hidden_sizes)
+
+
+@pytest.mark.parametrize("image_shape", [(28, 28), (28, 28, 1, 1)])
+def test_conv_rejects_image_shape_of_wrong_length(image_shape):
+    with pytest.raises(ValueError, match="image_shape"):
+        conv_autoencoder(image_shape=image_shape)
+
+
+def test_conv_rejects_three_channels():
+    with pytest.raises(ValueError, match="channel"):
+        conv_autoencoder(image_shape=(28, 28, 3))
+
+
+@pytest.mark.parametrize("image_shape", [(30, 28, 1), (28, 30, 1), (26, 26, 1)])
+def test_conv_rejects_image_not_divisible_by_four(image_shape):
+    with pytest.raises(ValueError, match="divisible by 4"):
+        conv_autoencoder(image_shape=image_shape)
+
+
+def test_conv_rejects_image_not_divisible_by_eight_with_three_layers():
+    with pytest.raises(ValueError, match="divisible by 8"):
+        conv_autoencoder(image_shape=(28, 28, 1), filters=(8, 8, 8))
+
+
+def test_conv_rejects_empty_filters():
+    with pytest.raises(ValueError, match="filters"):
+        conv_autoencoder(filters=())
+
+
+@pytest.mark.parametrize("filters", [(32, 0), (-1,), (16.0,)])
+def test_conv_rejects_bad_filter_counts(filters):
+    with pytest.raises(ValueError, match="filter count"):
+        conv_autoencoder(filters=filters)
+
+
+@pytest.mark.parametrize("latent_dim", [0, -1, 2.5, False])
+def test_conv_rejects_bad_latent_dim(latent_dim):
+    with pytest.raises(ValueError, match="latent_dim"):
+        conv_autoencoder(latent_dim=latent_dim)
+
+
+@pytest.mark.parametrize("kernel_size", [0, 3.0])
+def test_conv_rejects_bad_kernel_size(kernel_size):
+    with pytest.raises(ValueError, match="kernel_size"):
+        conv_autoencoder(kernel_size=kernel_size)

@@ -1,0 +1,157 @@
+"""dae.plots: every figure function returns a Figure and rejects malformed input (Agg backend)."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from dae import plots
+
+
+def test_backend_is_headless():
+    assert matplotlib.get_backend().lower() == "agg"
+
+
+# --- image_grid --------------------------------------------------------------------------------
+
+
+def test_image_grid_returns_figure(images):
+    fig = plots.image_grid(images, labels=list(range(8)), ncols=4, title="digits")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 8
+
+
+def test_image_grid_titles_images_by_label(images):
+    fig = plots.image_grid(images[:3], labels=[7, 2, 1], ncols=3)
+    assert [ax.get_title() for ax in fig.axes] == ["7", "2", "1"]
+
+
+def test_image_grid_pads_last_row(images):
+    fig = plots.image_grid(images[:5], ncols=3)
+    assert len(fig.axes) == 6
+
+
+def test_image_grid_accepts_channel_axis_and_uint8():
+    fig = plots.image_grid(np.zeros((4, 28, 28, 1), dtype=np.uint8), ncols=2)
+    assert isinstance(fig, Figure)
+
+
+def test_image_grid_rejects_mismatched_labels(images):
+    with pytest.raises(ValueError, match="labels"):
+        plots.image_grid(images, labels=[1, 2, 3])
+
+
+def test_image_grid_rejects_single_image_without_batch_axis(images):
+    with pytest.raises(ValueError, match="grey images"):
+        plots.image_grid(images[0])
+
+
+# --- image_rows --------------------------------------------------------------------------------
+
+
+def test_image_rows_returns_figure_with_one_row_per_entry(images):
+    fig = plots.image_rows({"clean": images[:4], "noisy": images[4:]}, title="rows")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 8
+    assert fig.axes[0].get_ylabel() == "clean"
+    assert fig.axes[4].get_ylabel() == "noisy"
+
+
+def test_image_rows_with_clean_titles_psnr(images):
+    clean = images[:3]
+    noisy = np.clip(clean + 0.1, 0, 1)
+    fig = plots.image_rows({"clean": clean, "noisy": noisy[..., None]}, clean=clean)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:3] == ["", "", ""]  # infinite PSNR of clean against itself is not shown
+    assert all(t.endswith(" dB") for t in titles[3:])
+
+
+def test_image_rows_rejects_empty_rows():
+    with pytest.raises(ValueError, match="empty"):
+        plots.image_rows({})
+
+
+def test_image_rows_rejects_rows_of_different_lengths(images):
+    with pytest.raises(ValueError, match="same number"):
+        plots.image_rows({"a": images[:3], "b": images[:4]})
+
+
+# --- loss_curves -------------------------------------------------------------------------------
+
+
+def test_loss_curves_returns_figure_with_training_and_test_lines():
+    fig = plots.loss_curves({"dense": {"loss": [0.3, 0.2, 0.1], "val_loss": [0.35, 0.25, 0.2]}, "conv": {"loss": [0.2, 0.1, 0.05]}})
+    assert isinstance(fig, Figure)
+    assert len(fig.axes[0].get_lines()) == 3
+
+
+def test_loss_curves_rejects_history_without_loss():
+    with pytest.raises(ValueError, match="loss"):
+        plots.loss_curves({"broken": {"val_loss": [0.1]}})
+
+
+# --- autoencoder_diagram -----------------------------------------------------------------------
+
+
+def test_autoencoder_diagram_returns_figure():
+    assert isinstance(plots.autoencoder_diagram(), Figure)
+
+
+def test_autoencoder_diagram_labels_every_size():
+    fig = plots.autoencoder_diagram((784, 64, 784), title="shallow")
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"784", "64", "code z"} <= texts
+
+
+@pytest.mark.parametrize("sizes", [(), (784,), (784, 32)])
+def test_autoencoder_diagram_rejects_too_few_sizes(sizes):
+    with pytest.raises(ValueError, match="at least"):
+        plots.autoencoder_diagram(sizes)
+
+
+# --- code_scatter ------------------------------------------------------------------------------
+
+
+def test_code_scatter_returns_figure():
+    rng = np.random.RandomState(0)
+    fig = plots.code_scatter(rng.normal(size=(50, 2)), rng.randint(0, 10, 50))
+    assert isinstance(fig, Figure)
+
+
+def test_code_scatter_plots_at_most_max_points():
+    rng = np.random.RandomState(0)
+    fig = plots.code_scatter(rng.normal(size=(50, 2)), rng.randint(0, 10, 50), max_points=20)
+    assert len(fig.axes[0].collections[0].get_offsets()) == 20
+
+
+@pytest.mark.parametrize("shape", [(10, 3), (10,), (10, 2, 1)])
+def test_code_scatter_rejects_wrong_code_shape(shape):
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        plots.code_scatter(np.zeros(shape), np.zeros(10, dtype=int))
+
+
+def test_code_scatter_rejects_mismatched_labels():
+    with pytest.raises(ValueError, match="labels"):
+        plots.code_scatter(np.zeros((10, 2)), np.zeros(9, dtype=int))
+
+
+# --- metric_sweep ------------------------------------------------------------------------------
+
+
+def test_metric_sweep_returns_figure_with_one_line_per_series():
+    fig = plots.metric_sweep([2, 4, 8], {"dense": [10, 12, 14], "conv": [11, 13, 15]}, "code size", "PSNR", "sweep")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes[0].get_lines()) == 2
+    assert fig.axes[0].get_xscale() == "log"
+
+
+def test_metric_sweep_linear_axis():
+    fig = plots.metric_sweep([0.1, 0.2], {"psnr": [20, 18]}, "sigma", "PSNR", "noise", logx=False)
+    assert fig.axes[0].get_xscale() == "linear"
+
+
+def test_metric_sweep_rejects_series_of_wrong_length():
+    with pytest.raises(ValueError, match="values"):
+        plots.metric_sweep([2, 4, 8], {"dense": [10, 12]}, "code size", "PSNR", "sweep")

@@ -1,0 +1,279 @@
+"""dae.results: the JSON record of each chapter's table, the Markdown table and the README filler."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from dae import results
+from dae.results import BEGIN, END, Recorder, load, main, markdown_table, update_readme
+
+README = "# Book\n\nIntro.\n\n{begin}\nold table\n{end}\n\nOutro.\n"
+
+
+@pytest.fixture()
+def results_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "results"
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture()
+def recorder(results_dir, settings_quick):
+    return Recorder("ch01_basics", settings_quick)
+
+
+@pytest.fixture()
+def full_record(results_dir, settings_full):
+    """A chapter recorded at full settings: two rows."""
+    rec = Recorder("ch02_conv", settings_full)
+    rec.add(setting="gauss0.2", method="noisy input", kind="noisy", psnr_db=14.123, ssim=0.21234)
+    rec.add(setting="gauss0.2", method="conv autoencoder", kind="model", psnr_db=22.5, ssim=0.8765, seconds=12.345)
+    return rec
+
+
+def _read(recorder) -> dict:
+    return json.loads(recorder.path.read_text())
+
+
+# --- where results go --------------------------------------------------------------------------
+
+
+def test_results_dir_follows_env_var(results_dir):
+    assert results.results_dir() == results_dir
+
+
+def test_results_dir_default_is_build_results_under_project_root(monkeypatch, tmp_path):
+    monkeypatch.delenv("DAE_RESULTS_DIR", raising=False)
+    (tmp_path / "_config.yml").write_text("title: test\n")
+    (tmp_path / "book").mkdir()
+    monkeypatch.chdir(tmp_path / "book")
+    assert results.results_dir() == tmp_path.resolve() / "_build" / "results"
+
+
+def test_recorder_path_is_chapter_json_in_results_dir(recorder, results_dir):
+    assert recorder.path == results_dir / "ch01_basics.json"
+
+
+# --- add ---------------------------------------------------------------------------------------
+
+
+def test_add_writes_chapter_json_with_the_row(recorder, results_dir):
+    recorder.add(setting="gauss0.2", method="noisy input", kind="noisy", psnr_db=14.0, ssim=0.25, seconds=1.234)
+    path = results_dir / "ch01_basics.json"
+    assert path.is_file()
+    record = json.loads(path.read_text())
+    assert record["chapter"] == "ch01_basics"
+    assert record["rows"] == [
+        {
+            "setting": "gauss0.2",
+            "method": "noisy input",
+            "kind": "noisy",
+            "psnr_db": 14.0,
+            "ssim": 0.25,
+            "seconds": 1.23,
+            "quick": True,
+            "device": "CPU",
+        }
+    ]
+
+
+def test_add_records_quick_device_and_seed_at_file_level(recorder):
+    recorder.add(setting="s", method="m", kind="model", psnr_db=20.0)
+    record = _read(recorder)
+    assert record["quick"] is True
+    assert record["device"] == "CPU"
+    assert record["seed"] == 0
+    assert "written" in record
+
+
+def test_add_without_seconds_records_none(recorder):
+    row = recorder.add(setting="s", method="m", kind="classical", ssim=0.5)
+    assert row["seconds"] is None
+    assert _read(recorder)["rows"][0]["seconds"] is None
+
+
+def test_add_stores_numpy_numbers_as_plain_floats(recorder):
+    import numpy as np
+
+    recorder.add(setting="s", method="m", kind="model", psnr_db=np.float32(21.5), ssim=np.float64(0.75))
+    row = _read(recorder)["rows"][0]
+    assert row["psnr_db"] == 21.5 and row["ssim"] == 0.75
+
+
+def test_add_same_setting_and_method_replaces_the_row(recorder):
+    recorder.add(setting="gauss0.2", method="dense", kind="model", psnr_db=18.0)
+    recorder.add(setting="gauss0.2", method="dense", kind="model", psnr_db=19.5)
+    rows = _read(recorder)["rows"]
+    assert len(rows) == 1
+    assert rows[0]["psnr_db"] == 19.5
+
+
+def test_add_different_setting_or_method_keeps_both_rows(recorder):
+    recorder.add(setting="gauss0.2", method="dense", kind="model", psnr_db=18.0)
+    recorder.add(setting="sp0.2", method="dense", kind="model", psnr_db=17.0)
+    recorder.add(setting="gauss0.2", method="median", kind="classical", psnr_db=16.0)
+    assert len(_read(recorder)["rows"]) == 3
+
+
+def test_add_unknown_kind_raises(recorder):
+    with pytest.raises(ValueError, match="kind"):
+        recorder.add(setting="s", method="m", kind="baseline", psnr_db=1.0)
+
+
+def test_add_unknown_metric_raises(recorder):
+    with pytest.raises(ValueError, match="mse"):
+        recorder.add(setting="s", method="m", kind="model", mse=0.01)
+
+
+def test_add_nan_value_raises(recorder):
+    with pytest.raises(ValueError, match="psnr_db is nan"):
+        recorder.add(setting="s", method="m", kind="model", psnr_db=float("nan"))
+
+
+def test_add_infinite_value_raises(recorder):
+    # Strict JSON has no Infinity: the record must stay readable by any parser.
+    with pytest.raises(ValueError, match="psnr_db is inf"):
+        recorder.add(setting="s", method="m", kind="model", psnr_db=float("inf"))
+
+
+def test_add_nan_seconds_raises(recorder):
+    with pytest.raises(ValueError, match="seconds is nan"):
+        recorder.add(setting="s", method="m", kind="model", psnr_db=20.0, seconds=float("nan"))
+
+
+def test_rejected_row_is_not_written(recorder):
+    with pytest.raises(ValueError):
+        recorder.add(setting="s", method="m", kind="model", ssim=float("nan"))
+    assert recorder.rows == []
+    assert not recorder.path.exists()
+
+
+@pytest.mark.parametrize("chapter", ["", "../escape", "ch01/basics", "ch 01", "ch01.json", None])
+def test_bad_chapter_names_raise(results_dir, settings_quick, chapter):
+    with pytest.raises(ValueError, match="chapter"):
+        Recorder(chapter, settings_quick)
+
+
+@pytest.mark.parametrize("chapter", ["ch01_basics", "ch-02", "appendix"])
+def test_simple_chapter_names_are_accepted(results_dir, settings_quick, chapter):
+    assert Recorder(chapter, settings_quick).chapter == chapter
+
+
+# --- table and load ----------------------------------------------------------------------------
+
+
+def test_table_returns_rounded_dataframe(full_record):
+    frame = full_record.table()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["setting", "method", "kind", "psnr_db", "ssim", "seconds"]
+    assert frame["psnr_db"].tolist() == [14.12, 22.5]
+    assert frame["ssim"].tolist() == [0.2123, 0.8765]
+
+
+def test_table_filters_by_setting(full_record):
+    full_record.add(setting="sp0.2", method="median", kind="classical", psnr_db=20.0)
+    assert full_record.table("sp0.2")["method"].tolist() == ["median"]
+
+
+def test_table_of_no_rows_is_empty_dataframe(recorder):
+    frame = recorder.table()
+    assert isinstance(frame, pd.DataFrame) and frame.empty
+
+
+def test_load_reads_back_what_was_written(full_record, results_dir):
+    records = load()
+    assert list(records) == ["ch02_conv"]
+    assert records["ch02_conv"]["rows"] == full_record.rows
+    assert load(results_dir) == records
+
+
+def test_load_of_missing_folder_is_empty(tmp_path):
+    assert load(tmp_path / "nothing here") == {}
+
+
+# --- markdown_table ----------------------------------------------------------------------------
+
+
+def test_markdown_table_contains_the_numbers(full_record):
+    text = markdown_table(load())
+    assert "| ch02_conv | gauss0.2 | conv autoencoder | model | 22.50 | 0.876 | 12.3 | full, CPU |" in text
+    assert "| ch02_conv | gauss0.2 | noisy input | noisy | 14.12 | 0.212 |  | full, CPU |" in text
+
+
+def test_markdown_table_marks_quick_runs(recorder):
+    recorder.add(setting="s", method="m", kind="model", psnr_db=1.0)
+    assert "quick, CPU" in markdown_table(load())
+
+
+def test_markdown_table_has_header_and_one_line_per_row(full_record):
+    lines = markdown_table(load()).splitlines()
+    assert lines[0].startswith("| chapter | setting | method | kind | PSNR (dB) | SSIM")
+    assert len(lines) == 2 + 2
+
+
+# --- update_readme and main --------------------------------------------------------------------
+
+
+def test_update_readme_fills_between_markers(tmp_path, full_record):
+    readme = tmp_path / "README.md"
+    readme.write_text(README.format(begin=BEGIN, end=END))
+    update_readme(readme, load())
+    text = readme.read_text()
+    assert "old table" not in text
+    assert text.startswith("# Book\n\nIntro.\n\n" + BEGIN + "\n")
+    assert text.endswith(END + "\n\nOutro.\n")
+    assert "22.50" in text
+
+
+def test_update_readme_twice_gives_the_same_text(tmp_path, full_record):
+    readme = tmp_path / "README.md"
+    readme.write_text(README.format(begin=BEGIN, end=END))
+    update_readme(readme, load())
+    once = readme.read_text()
+    update_readme(readme, load())
+    assert readme.read_text() == once
+
+
+@pytest.mark.parametrize("text", ["no markers", f"only {BEGIN}", f"only {END}", f"{END} reversed {BEGIN}"])
+def test_update_readme_without_markers_raises(tmp_path, full_record, text):
+    readme = tmp_path / "README.md"
+    readme.write_text(text)
+    with pytest.raises(ValueError, match="markers"):
+        update_readme(readme, load())
+    assert readme.read_text() == text
+
+
+def test_main_refuses_quick_results_in_readme(tmp_path, recorder):
+    recorder.add(setting="s", method="m", kind="model", psnr_db=1.0)
+    readme = tmp_path / "README.md"
+    original = README.format(begin=BEGIN, end=END)
+    readme.write_text(original)
+    with pytest.raises(SystemExit, match="quick"):
+        main(["--readme", str(readme)])
+    assert readme.read_text() == original
+
+
+def test_main_writes_full_results_into_readme(tmp_path, full_record):
+    readme = tmp_path / "README.md"
+    readme.write_text(README.format(begin=BEGIN, end=END))
+    main(["--readme", str(readme)])
+    assert "conv autoencoder" in readme.read_text()
+
+
+def test_main_prints_table_without_readme(full_record, capsys):
+    main([])
+    assert "conv autoencoder" in capsys.readouterr().out
+
+
+def test_main_reads_dir_option(tmp_path, full_record, results_dir, capsys, monkeypatch):
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(tmp_path / "elsewhere"))
+    main(["--dir", str(results_dir)])
+    assert "ch02_conv" in capsys.readouterr().out
+
+
+def test_main_without_results_exits(results_dir):
+    with pytest.raises(SystemExit, match="no results"):
+        main([])

@@ -1,0 +1,143 @@
+"""dae.train: tf.data batching, one tiny timed fit, and predict's clipping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dae.models import dense_autoencoder
+from dae.train import TrainResult, fit, make_dataset, predict
+
+
+@pytest.fixture(scope="module")
+def tiny_data():
+    rng = np.random.RandomState(0)
+    clean = rng.rand(64, 28, 28).astype(np.float32)
+    noisy = np.clip(clean + 0.2 * rng.normal(size=clean.shape), 0, 1).astype(np.float32)
+    return noisy, clean
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    _, _, autoencoder = dense_autoencoder(code_size=8)
+    autoencoder.compile(optimizer="adam", loss="mse")
+    return autoencoder
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_model, tiny_data):
+    """The one training run of this module: 64 images, 2 epochs, batch 16, with a validation pair."""
+    noisy, clean = tiny_data
+    return fit(tiny_model, noisy, clean, epochs=2, batch_size=16, validation=(noisy[:16], clean[:16]), verbose=0)
+
+
+# --- make_dataset ------------------------------------------------------------------------------
+
+
+def _batches(ds):
+    return [(x.numpy(), y.numpy()) for x, y in ds]
+
+
+def test_make_dataset_batches_have_right_shapes():
+    x, y = np.zeros((10, 4, 3)), np.ones((10, 4, 3))
+    batches = _batches(make_dataset(x, y, batch_size=4, shuffle=False))
+    assert [b[0].shape for b in batches] == [(4, 4, 3), (4, 4, 3), (2, 4, 3)]
+    assert [b[1].shape for b in batches] == [(4, 4, 3), (4, 4, 3), (2, 4, 3)]
+
+
+def test_make_dataset_yields_float32():
+    x, y = np.zeros((3, 2), dtype=np.uint8), np.ones((3, 2), dtype=np.float64)
+    (bx, by), = _batches(make_dataset(x, y, batch_size=8, shuffle=False))
+    assert bx.dtype == np.float32 and by.dtype == np.float32
+
+
+def test_make_dataset_without_shuffle_keeps_order():
+    x = np.arange(7, dtype=np.float32)
+    got = np.concatenate([b[0] for b in _batches(make_dataset(x, x * 2, batch_size=3, shuffle=False))])
+    np.testing.assert_array_equal(got, x)
+
+
+def test_make_dataset_shuffle_keeps_pairs_together():
+    x = np.arange(20, dtype=np.float32)
+    pairs = _batches(make_dataset(x, x * 10, batch_size=6, shuffle=True, seed=1))
+    xs = np.concatenate([p[0] for p in pairs])
+    ys = np.concatenate([p[1] for p in pairs])
+    np.testing.assert_array_equal(ys, xs * 10)
+    assert sorted(xs.tolist()) == x.tolist()
+
+
+def test_make_dataset_accepts_numpy_integer_batch_size():
+    batches = _batches(make_dataset(np.zeros((6, 2)), np.zeros((6, 2)), batch_size=np.int64(3), shuffle=False))
+    assert [b[0].shape for b in batches] == [(3, 2), (3, 2)]
+
+
+def test_make_dataset_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="same length"):
+        make_dataset(np.zeros((5, 2)), np.zeros((4, 2)), batch_size=2)
+
+
+@pytest.mark.parametrize("batch_size", [0, -4, 2.0, True, None])
+def test_make_dataset_rejects_bad_batch_size(batch_size):
+    with pytest.raises(ValueError, match="batch_size"):
+        make_dataset(np.zeros((5, 2)), np.zeros((5, 2)), batch_size=batch_size)
+
+
+# --- fit ---------------------------------------------------------------------------------------
+
+
+def test_fit_returns_train_result(trained):
+    assert isinstance(trained, TrainResult)
+
+
+def test_fit_times_every_epoch(trained):
+    assert len(trained.epoch_seconds) == 2
+    assert all(s > 0 for s in trained.epoch_seconds)
+    assert trained.seconds > 0
+    assert trained.seconds == pytest.approx(sum(trained.epoch_seconds))
+    assert trained.seconds_per_epoch == pytest.approx(trained.seconds / 2)
+
+
+def test_fit_records_loss_per_epoch(trained):
+    assert len(trained.history["loss"]) == 2
+    assert all(isinstance(v, float) and np.isfinite(v) for v in trained.history["loss"])
+
+
+def test_fit_records_validation_loss_per_epoch(trained):
+    assert len(trained.history["val_loss"]) == 2
+
+
+@pytest.mark.parametrize("epochs", [0, -1, 1.0, True])
+def test_fit_rejects_bad_epochs(tiny_model, tiny_data, epochs):
+    noisy, clean = tiny_data
+    with pytest.raises(ValueError, match="epochs"):
+        fit(tiny_model, noisy, clean, epochs=epochs, batch_size=16, verbose=0)
+
+
+def test_train_result_of_no_epochs_has_zero_seconds():
+    empty = TrainResult()
+    assert empty.seconds == 0.0
+    assert empty.seconds_per_epoch == 0.0
+
+
+# --- predict -----------------------------------------------------------------------------------
+
+
+def test_predict_returns_float32_in_unit_range(trained, tiny_model, tiny_data):
+    out = predict(tiny_model, tiny_data[0][:10], batch_size=4)
+    assert out.dtype == np.float32
+    assert out.shape == (10, 28, 28)
+    assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+class _Overshooting:
+    """A stand-in model whose outputs leave [0, 1] in both directions, in float64."""
+
+    def predict(self, x, batch_size, verbose):
+        return np.linspace(-2.0, 3.0, x.size, dtype=np.float64).reshape(x.shape)
+
+
+def test_predict_clips_to_unit_range_and_casts_to_float32():
+    out = predict(_Overshooting(), np.zeros((2, 3, 3), dtype=np.uint8))
+    assert out.dtype == np.float32
+    assert out.min() == 0.0 and out.max() == 1.0
+    assert np.any((out > 0) & (out < 1))
