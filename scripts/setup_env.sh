@@ -25,4 +25,3 @@ if [ -n "${DAE_DATA_DIR:-}" ]; then
 else
   echo "No data mirror (DAE_DATA_DIR unset): data sets are downloaded on first use."
 fi
-export MPLBACKEND=Agg
