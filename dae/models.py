@@ -38,8 +38,9 @@ def dense_autoencoder(
 ):
     """Dense autoencoder: images (N, H, W) -> code (N, code_size) -> images (N, H, W).
 
-    With the defaults this is the first seed's shallow model: ``Flatten -> Dense(1000, relu)`` as
-    encoder and ``Dense(H*W) -> Reshape`` as decoder. ``hidden_sizes`` adds mirrored relu layers.
+    With the defaults this is the shallow model of the usual Keras denoising tutorial:
+    ``Flatten -> Dense(1000, relu)`` as encoder and ``Dense(H*W) -> Reshape`` as decoder.
+    ``hidden_sizes`` adds mirrored relu layers.
     """
     code_size = _check_size(code_size, "code_size")
     height, width = _check_image_shape(image_shape, channels=False)
@@ -70,7 +71,7 @@ def conv_autoencoder(
     latent_dim: int = 16,
     kernel_size: int = 3,
 ):
-    """The second seed's convolutional autoencoder: images (N, H, W, 1) -> code (N, latent_dim) -> images.
+    """The Keras examples' convolutional autoencoder: images (N, H, W, 1) -> code (N, latent_dim) -> images.
 
     Encoder: Conv2D(f, kernel, stride 2, relu) for f in ``filters``, Flatten, Dense(latent_dim).
     Decoder: Dense, Reshape, mirrored Conv2DTranspose(f, stride 2, relu), Conv2DTranspose(1), sigmoid.

@@ -1,8 +1,8 @@
-"""Noise for images in [0, 1]: the seeds' recipes exactly, and every mode of ``skimage.util.random_noise``.
+"""Noise for images in [0, 1]: the two classic tutorials' recipes exactly, and every mode of ``skimage.util.random_noise``.
 
 Every function takes ``seed`` (an int, or a ``numpy.random.RandomState`` to continue a stream) and
-returns a new float32 array of the input's shape, clipped to [0, 1]. The seeds' recipes draw from
-NumPy's legacy generator, so ``gaussian(x, 0.2, seed=s)`` equals the seed's
+returns a new float32 array of the input's shape, clipped to [0, 1]. The tutorials' recipes draw from
+NumPy's legacy generator, so ``gaussian(x, 0.2, seed=s)`` equals the tutorial's
 ``np.random.seed(s); np.clip(x + 0.2 * np.random.normal(size=x.shape), 0, 1)`` bit for bit.
 """
 
@@ -46,7 +46,7 @@ def _check_non_negative(value, name: str) -> float:
 
 
 def gaussian(images, sigma: float = 0.2, seed=None) -> np.ndarray:
-    """The first seed's noise: ``clip(x + sigma * N(0, 1), 0, 1)``; images float in [0, 1], any shape."""
+    """The dense tutorial's noise: ``clip(x + sigma * N(0, 1), 0, 1)``; images float in [0, 1], any shape."""
     x = check_images(images)
     sigma = _check_non_negative(sigma, "sigma")
     noise = _random_state(seed).normal(loc=0.0, scale=1.0, size=x.shape)
@@ -54,7 +54,7 @@ def gaussian(images, sigma: float = 0.2, seed=None) -> np.ndarray:
 
 
 def shifted_gaussian(images, loc: float = 0.5, scale: float = 0.5, seed=None) -> np.ndarray:
-    """The second seed's noise: ``clip(x + N(loc, scale), 0, 1)``; its mean brightens every pixel."""
+    """The convolutional tutorial's noise: ``clip(x + N(loc, scale), 0, 1)``; its mean brightens every pixel."""
     x = check_images(images)
     if not np.isfinite(loc):
         raise ValueError(f"loc must be finite, got {loc!r}")

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Polygon
+from matplotlib.ticker import MaxNLocator
 
 
 def _squeeze(images) -> np.ndarray:
@@ -19,7 +20,7 @@ def _squeeze(images) -> np.ndarray:
     return images
 
 
-def image_grid(images, labels: Sequence | None = None, ncols: int = 10, title: str | None = None, size: float = 1.1):
+def image_grid(images, labels: Sequence | None = None, ncols: int = 10, title: str | None = None, size: float = 0.8):
     """Show images (N, H, W) in a grid with ``ncols`` columns, each titled by its label if given."""
     images = _squeeze(images)
     if labels is not None and len(labels) != len(images):
@@ -31,14 +32,14 @@ def image_grid(images, labels: Sequence | None = None, ncols: int = 10, title: s
     for i, (ax, img) in enumerate(zip(axes.flat, images)):
         ax.imshow(img, cmap="gray", vmin=0, vmax=1 if img.dtype.kind == "f" else 255)
         if labels is not None:
-            ax.set_title(str(labels[i]), fontsize=9)
+            ax.set_title(str(labels[i]), fontsize=10)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
 
-def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = None, size: float = 1.1):
+def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = None, size: float = 0.8):
     """One row per entry of ``rows`` (name -> images (N, H, W)); with ``clean``, each image shows its PSNR."""
     from .metrics import psnr
 
@@ -49,7 +50,7 @@ def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = N
     if len(counts) != 1:
         raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
     n = counts.pop()
-    fig, axes = plt.subplots(len(named), n, figsize=(n * size + 1.2, len(named) * (size + 0.25)), squeeze=False)
+    fig, axes = plt.subplots(len(named), n, figsize=(n * size + 1.0, len(named) * (size + 0.3) + 0.4), squeeze=False)
     for r, (name, imgs) in enumerate(named.items()):
         scores = psnr(_squeeze(clean).astype(np.float32), imgs.astype(np.float32)) if clean is not None else None
         for c in range(n):
@@ -57,10 +58,10 @@ def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = N
             ax.imshow(imgs[c], cmap="gray", vmin=0, vmax=1)
             ax.set_xticks([]), ax.set_yticks([])
             if scores is not None and np.isfinite(scores[c]):
-                ax.set_title(f"{scores[c]:.1f} dB", fontsize=8)
-        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+                ax.set_xlabel(f"{scores[c]:.1f} dB", fontsize=9, labelpad=2)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=11)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -77,6 +78,7 @@ def loss_curves(histories: Mapping[str, dict], title: str = "Training and valida
         if "val_loss" in history:
             ax.plot(epochs, history["val_loss"], "--s", color=colour, ms=3, label=f"{name}: test")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3)

@@ -26,4 +26,6 @@ def show(obj) -> None:
 
     formatter = HtmlFormatter(noclasses=True, style="friendly")
     where = f"{obj.__module__}.{obj.__qualname__}"
-    display(HTML(f"<p><code>{where}</code></p>" + highlight(code, PythonLexer(), formatter)))
+    # Long lines scroll sideways instead of being cut off at the page's edge.
+    body = highlight(code, PythonLexer(), formatter)
+    display(HTML(f'<p><code>{where}</code></p><div style="overflow-x: auto">{body}</div>'))

@@ -6,6 +6,7 @@ source scripts/setup_env.sh
 
 export DAE_QUICK=0
 export DAE_RESULTS_DIR="$PWD/_build/results"
+reset_cache_if_code_changed _build
 start=$(date +%s)
 jupyter-book build . --warningiserror --keep-going
 echo "Built in $(( $(date +%s) - start )) s: open _build/html/index.html"

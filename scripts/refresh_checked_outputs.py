@@ -2,7 +2,7 @@
 
 Usage: python scripts/refresh_checked_outputs.py book/01_autoencoder_basics.ipynb [...]
 
-Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their stdout (shapes, parameter counts); every other
+Cells tagged ``nbval-check-output`` keep their stdout (shapes, parameter counts); every other
 output is stripped, so notebooks stay small in git and the book build executes them afresh.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-MARK = "# NBVAL_CHECK_OUTPUT"
+TAG = "nbval-check-output"
 
 
 def refresh(path: Path) -> None:
@@ -26,11 +26,11 @@ def refresh(path: Path) -> None:
             continue
         cell.execution_count = None
         cell.outputs = []
-        if MARK in cell.source:  # nbval compares only cells that look run: keep the count too
+        if TAG in cell.metadata.get("tags", []):  # nbval compares only cells that look run: keep the count too
             cell.execution_count = run.execution_count
             cell.outputs = [o for o in run.outputs if o.output_type == "stream" and o.name == "stdout"]
     nbformat.write(nb, path)
-    print(f"{path}: kept outputs of {sum(MARK in c.source for c in nb.cells if c.cell_type == 'code')} checked cells")
+    print(f"{path}: kept outputs of {sum(TAG in c.metadata.get('tags', []) for c in nb.cells)} checked cells")
 
 
 if __name__ == "__main__":

@@ -25,3 +25,17 @@ if [ -n "${DAE_DATA_DIR:-}" ]; then
 else
   echo "No data mirror (DAE_DATA_DIR unset): data sets are downloaded on first use."
 fi
+
+# Jupyter Book's cache keys on each notebook's code only. When the dae package or the requirements
+# change, outputs cached under the old code would be shown as if fresh: drop the cache then.
+reset_cache_if_code_changed() {
+  local build_dir=$1 fingerprint stamp
+  fingerprint=$(cat dae/*.py requirements.txt | sha256sum | cut -d' ' -f1)
+  stamp="$build_dir/.dae-fingerprint"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$fingerprint" ]; then
+    echo "dae or requirements.txt changed since the last build in $build_dir: clearing its execution cache"
+    rm -rf "$build_dir/.jupyter_cache"
+  fi
+  mkdir -p "$build_dir"
+  echo "$fingerprint" > "$stamp"
+}

@@ -9,6 +9,7 @@ export DAE_QUICK=1
 # Quick results and the quick build live apart from the full book's, so neither shows the other's numbers.
 export DAE_RESULTS_DIR="$PWD/_build/quick/results"
 export DAE_BOOK_HTML="$PWD/_build/quick/_build/html"
+reset_cache_if_code_changed _build/quick/_build
 start=$(date +%s)
 jupyter-book build . --path-output _build/quick --warningiserror --keep-going
 echo "Quick book built in $(( $(date +%s) - start )) s"
