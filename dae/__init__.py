@@ -10,7 +10,7 @@ import os
 # TensorFlow's C++ start-up messages (CPU features, CUDA probing) are noise in a rendered page.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from . import data, metrics, models, noise, plots, results, settings, source, train
+from . import data, metrics, models, noise, plots, results, settings, sliders, source, train
 
-__all__ = ["data", "metrics", "models", "noise", "plots", "results", "settings", "source", "train"]
+__all__ = ["data", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "train"]
 __version__ = "0.1.0"

@@ -2,7 +2,7 @@
 
 Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
 (``psnr_db``, ``ssim``, later ``si_sdr_db``, ``stoi``, ``pesq``), ``seconds``, ``quick`` and ``device``.
-The README's results table is made from these files (``python -m dae.results --readme README.md``).
+The README's results table is made from these files (``python -m dae --readme README.md``).
 """
 
 from __future__ import annotations

@@ -72,3 +72,24 @@ def predict(model, inputs, batch_size: int = 512) -> np.ndarray:
     """Model outputs for ``inputs`` as float32, clipped to [0, 1] (the range of every image here)."""
     out = model.predict(np.asarray(inputs, dtype=np.float32), batch_size=batch_size, verbose=0)
     return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def estimate_epoch_seconds(model, inputs, targets, *, batch_size: int, steps: int = 200, warmup: int = 20) -> float:
+    """Measure ``steps`` training batches on a fresh copy of ``model`` and scale to one full epoch.
+
+    The copy has the model's architecture, optimizer type and loss, so ``model`` itself is not
+    changed. Returns the estimated seconds for one pass over ``inputs`` at ``batch_size``.
+    """
+    if steps <= 0 or warmup < 0:
+        raise ValueError(f"steps must be positive and warmup non-negative, got steps={steps}, warmup={warmup}")
+    inputs, targets = np.asarray(inputs, dtype=np.float32), np.asarray(targets, dtype=np.float32)
+    if len(inputs) != len(targets):
+        raise ValueError(f"inputs and targets must have the same length, got {len(inputs)} and {len(targets)}")
+    copy = keras.models.clone_model(model)
+    copy.compile(optimizer=type(model.optimizer)(), loss=model.loss)
+    ds = make_dataset(inputs, targets, batch_size).repeat()
+    copy.fit(ds, steps_per_epoch=max(warmup, 1), epochs=1, verbose=0, shuffle=False)  # builds and traces the step
+    start = time.perf_counter()
+    copy.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+    per_step = (time.perf_counter() - start) / steps
+    return per_step * int(np.ceil(len(inputs) / batch_size))

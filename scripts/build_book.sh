@@ -10,5 +10,5 @@ reset_cache_if_code_changed _build
 start=$(date +%s)
 jupyter-book build . --warningiserror --keep-going
 echo "Built in $(( $(date +%s) - start )) s: open _build/html/index.html"
-python -m dae.results --readme README.md
+python -m dae --readme README.md
 echo "README.md's results table now holds this build's numbers (from $DAE_RESULTS_DIR)."

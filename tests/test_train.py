@@ -141,3 +141,26 @@ def test_predict_clips_to_unit_range_and_casts_to_float32():
     assert out.dtype == np.float32
     assert out.min() == 0.0 and out.max() == 1.0
     assert np.any((out > 0) & (out < 1))
+
+
+def test_estimate_epoch_seconds_scales_to_a_whole_epoch_and_leaves_the_model_alone():
+    from dae import models, train
+
+    _, _, model = models.dense_autoencoder(code_size=4)
+    model.compile(optimizer="adam", loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    x = np.random.RandomState(0).rand(320, 28, 28).astype(np.float32)
+    seconds = train.estimate_epoch_seconds(model, x, x, batch_size=32, steps=5, warmup=2)
+    assert seconds > 0
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_estimate_epoch_seconds_rejects_bad_steps():
+    from dae import models, train
+
+    _, _, model = models.dense_autoencoder(code_size=4)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.zeros((8, 28, 28), np.float32)
+    with pytest.raises(ValueError, match="steps"):
+        train.estimate_epoch_seconds(model, x, x, batch_size=4, steps=0)
