@@ -1,8 +1,9 @@
 """Helpers shared by the chapters of *Denoising Autoencoders, an executed book*.
 
 Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders and
-mirrors), ``noise``, ``models``, ``train``, ``metrics``, ``plots``, ``results`` (the JSON
-record of every table) and ``source`` (showing this package's code in a page).
+mirrors), ``noise``, ``models``, ``train``, ``metrics``, ``baselines`` (classical denoisers),
+``evaluate`` (one table per noise setting, robustness sweeps), ``plots``, ``sliders``,
+``results`` (the JSON record of every table) and ``source`` (showing this package's code in a page).
 """
 
 import os
@@ -10,7 +11,7 @@ import os
 # TensorFlow's C++ start-up messages (CPU features, CUDA probing) are noise in a rendered page.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from . import data, metrics, models, noise, plots, results, settings, sliders, source, train
+from . import baselines, data, evaluate, metrics, models, noise, plots, results, settings, sliders, source, train
 
-__all__ = ["data", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "train"]
+__all__ = ["baselines", "data", "evaluate", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "train"]
 __version__ = "0.1.0"

@@ -110,3 +110,38 @@ def conv_autoencoder(
 
     autoencoder = keras.Model(image, decoder(encoder(image)), name="conv_autoencoder")
     return encoder, decoder, autoencoder
+
+
+def unet_denoiser(image_shape: Sequence[int] = (28, 28, 1), filters: Sequence[int] = (32, 64), output_activation: str = "sigmoid"):
+    """A small U-Net denoiser with no dense bottleneck: images (N, H, W, 1) -> images (N, H, W, 1).
+
+    Each level has two 3x3 relu convolutions, then halves the image; the way up doubles it back
+    and concatenates the features of the same size from the way down (skip connections), so fine
+    strokes never have to squeeze through a small code. Height and width must be divisible by
+    2**len(filters). Returns one Keras model.
+    """
+    height, width, _ = _check_image_shape(image_shape, channels=True)
+    filters = tuple(_check_size(f, "each filter count") for f in filters)
+    if not filters:
+        raise ValueError("filters must name at least one level, got an empty sequence")
+    factor = 2 ** len(filters)
+    if height % factor or width % factor:
+        raise ValueError(f"image height and width must be divisible by {factor} for {len(filters)} levels, got {height}x{width}")
+
+    def block(x, f, name):
+        x = layers.Conv2D(f, 3, padding="same", activation="relu", name=f"{name}_a")(x)
+        return layers.Conv2D(f, 3, padding="same", activation="relu", name=f"{name}_b")(x)
+
+    image = keras.Input(shape=(height, width, 1), name="noisy")
+    x, skips = image, []
+    for i, f in enumerate(filters):
+        x = block(x, f, f"down{i}")
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
+    x = block(x, 2 * filters[-1], "bottom")
+    for i, (f, skip) in reversed(list(enumerate(zip(filters, skips)))):
+        x = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu", name=f"up{i}")(x)
+        x = layers.Concatenate(name=f"skip{i}")([x, skip])
+        x = block(x, f, f"merge{i}")
+    clean = layers.Conv2D(1, 1, activation=output_activation, name="clean")(x)
+    return keras.Model(image, clean, name="unet_denoiser")

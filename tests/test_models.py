@@ -217,3 +217,33 @@ def test_conv_rejects_bad_latent_dim(latent_dim):
 def test_conv_rejects_bad_kernel_size(kernel_size):
     with pytest.raises(ValueError, match="kernel_size"):
         conv_autoencoder(kernel_size=kernel_size)
+
+
+def test_unet_maps_images_to_images_of_the_same_shape():
+    from dae.models import unet_denoiser
+
+    model = unet_denoiser(filters=(8, 16))
+    assert model.output_shape == (None, 28, 28, 1)
+    out = model(np.random.RandomState(0).rand(2, 28, 28, 1).astype("float32")).numpy()
+    assert out.shape == (2, 28, 28, 1) and out.min() >= 0 and out.max() <= 1  # sigmoid output
+
+
+def test_unet_has_a_skip_connection_per_level_and_no_dense_layer():
+    from dae.models import unet_denoiser
+
+    model = unet_denoiser(filters=(8, 16))
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("Concatenate") == 2
+    assert "Dense" not in kinds
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"filters": ()}, "at least one"), ({"image_shape": (30, 30, 1)}, "divisible by 4"), ({"filters": (8, 0)}, "positive"),
+     ({"image_shape": (28, 28, 3)}, "one")],
+)
+def test_unet_rejects_bad_arguments(kwargs, message):
+    from dae.models import unet_denoiser
+
+    with pytest.raises(ValueError, match=message):
+        unet_denoiser(**kwargs)

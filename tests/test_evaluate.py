@@ -1,0 +1,76 @@
+"""One table per noise setting and the robustness sweep, on a few synthetic digits."""
+
+import numpy as np
+import pytest
+
+from dae import evaluate, noise
+from dae.results import Recorder
+from dae.settings import Settings
+
+
+@pytest.fixture()
+def strokes():
+    """24 digit-like images: thick white bars on black, 28x28, in [0, 1]."""
+    rng = np.random.RandomState(0)
+    images = np.zeros((24, 28, 28), np.float32)
+    for img in images:
+        r, c = rng.randint(4, 20, size=2)
+        img[r : r + 6, 4:24] = 1.0
+        img[4:24, c : c + 4] = 1.0
+    return images
+
+
+@pytest.fixture()
+def recorder(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(tmp_path))
+    return Recorder("ch_test", Settings(quick=True, seed=0, device="CPU"))
+
+
+def test_noise_setting_table_records_noisy_classical_and_models(strokes, recorder):
+    clean_val, clean_test = strokes[:12], strokes[12:]
+    noisy_val = noise.gaussian(clean_val, 0.2, seed=1)
+    noisy_test = noise.gaussian(clean_test, 0.2, seed=2)
+    classical = evaluate.noise_setting_table(
+        recorder, "gauss0.2", clean_test, noisy_test, clean_val, noisy_val,
+        {"dimmed copy": (lambda images: 0.9 * clean_test, 1.5, "model")},
+    )
+    kinds = [r["kind"] for r in recorder.rows]
+    assert kinds == ["noisy"] + ["classical"] * len(classical) + ["model"]
+    rows = {r["method"]: r for r in recorder.rows}
+    assert rows["noisy input"]["psnr_db"] == pytest.approx(float(np.mean(
+        10 * np.log10(1 / np.mean((clean_test - noisy_test) ** 2, axis=(1, 2))))), abs=1e-4)
+    assert all(r["psnr_db"] > rows["noisy input"]["psnr_db"] for r in recorder.rows if r["kind"] == "classical")
+    expected = np.mean(-10 * np.log10(0.01 * np.mean(clean_test**2, axis=(1, 2))))  # error is 0.1 * clean
+    assert rows["dimmed copy"]["psnr_db"] == pytest.approx(expected, abs=1e-3)
+    assert rows["dimmed copy"]["seconds"] == 1.5
+
+
+def test_noise_setting_table_accepts_channel_images(strokes, recorder):
+    clean = strokes[..., None]
+    noisy = noise.gaussian(clean, 0.2, seed=1)
+    classical = evaluate.noise_setting_table(recorder, "gauss0.2", clean[12:], noisy[12:], clean[:12], noisy[:12], {})
+    assert all(result.denoised.shape == (12, 28, 28) for result in classical.values())
+
+
+def test_best_classical_follows_validation_scores(strokes):
+    clean_val, clean_test = strokes[:12], strokes[12:]
+    classical = evaluate.baselines.tune_and_apply(noise.salt_and_pepper(clean_val, 0.2, seed=1), clean_val,
+                                                  noise.salt_and_pepper(clean_test, 0.2, seed=2))
+    name = evaluate.best_classical(classical)
+    best = classical[name].val_scores[classical[name].parameter]
+    assert all(best >= r.val_scores[r.parameter] for r in classical.values())
+    with pytest.raises(ValueError, match="no classical"):
+        evaluate.best_classical({})
+
+
+def test_robustness_curves_fall_as_noise_grows(strokes):
+    curves = evaluate.robustness(strokes[12:], strokes[:12], [0.0, 0.1, 0.3], {"identity": lambda x: x}, "median filter")
+    assert set(curves) == {"noisy input", "median filter (re-tuned at each level)", "identity"}
+    assert np.isnan(curves["noisy input"][0]) and np.isinf(curves["identity"][0])
+    assert curves["noisy input"][1] > curves["noisy input"][2]
+    assert curves["identity"][1:] == pytest.approx(curves["noisy input"][1:])
+
+
+def test_robustness_rejects_unknown_classical_name(strokes):
+    with pytest.raises(ValueError, match="bilateral"):
+        evaluate.robustness(strokes[12:], strokes[:12], [0.1], {}, "bilateral")
