@@ -80,3 +80,11 @@ def test_rendered_chapter_shows_its_figures(path):
     for src in figures:
         assert (page.parent / src).resolve().is_file(), f"{page.name}: image {src} is missing from the build"
     assert "Traceback" not in html, f"{page.name} shows an error traceback"
+
+
+def test_readme_names_the_configured_repository():
+    url = _config()["repository"]["url"].rstrip("/")
+    owner_repo = url.split("github.com/")[1]
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"github\.com/([\w.-]+/[\w.-]+?)(?:/|\"|`|\)|\s)", readme))
+    assert named == {owner_repo}, f"README names {named}, _config.yml says {owner_repo}"
