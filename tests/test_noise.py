@@ -156,16 +156,21 @@ def test_salt_and_pepper_rejects_amount_outside_unit_range(images, amount):
         salt_and_pepper(images, amount, seed=0)
 
 
+def assert_fresh_noisy_copy(out, images):
+    """A noise function's output: float32, the input's shape, inside [0, 1], and changed."""
+    assert out.dtype == np.float32
+    assert out.shape == images.shape
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert not np.array_equal(out, images)
+
+
 # --- every skimage mode ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("mode", RANDOM_NOISE_MODES)
 def test_every_random_noise_mode_runs_and_stays_in_unit_range(images, mode):
     out = random_noise(images, mode, seed=0)
-    assert out.dtype == np.float32
-    assert out.shape == images.shape
-    assert out.min() >= 0.0 and out.max() <= 1.0
-    assert not np.array_equal(out, images)
+    assert_fresh_noisy_copy(out, images)
 
 
 def test_random_noise_rejects_unknown_mode(images):
@@ -238,10 +243,7 @@ def test_settings_names_are_the_books_three():
 @pytest.mark.parametrize("setting", ["gauss0.2", "gauss_shift0.5", "sp0.2"])
 def test_add_noise_named_setting_works(images, setting):
     out = add_noise(images, setting, seed=3)
-    assert out.dtype == np.float32
-    assert out.shape == images.shape
-    assert out.min() >= 0.0 and out.max() <= 1.0
-    assert not np.array_equal(out, images)
+    assert_fresh_noisy_copy(out, images)
 
 
 def test_add_noise_gauss02_is_gaussian_sigma_02(images):
