@@ -1,0 +1,138 @@
+"""Speech quality measures: SNR, SI-SDR, STOI and narrow-band PESQ, one pair or a batch at a time.
+
+``evaluate`` returns the means under the names the results record uses (``si_sdr_db``, ``stoi``, ``pesq``).
+When a measure is undefined for a pair (PESQ finds no speech, a signal is too short or silent) the functions
+raise ValueError naming the cause, and the batch functions name the pair; they never return NaN, because a
+mean that silently skips pairs would not be the mean of the test set.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from .audio import check_audio, check_rate, resample
+
+PESQ_RATE = 8000  # narrow-band PESQ (ITU-T P.862) is defined at 8 kHz
+
+
+def _pair(reference, estimate) -> tuple[np.ndarray, np.ndarray]:
+    reference, estimate = check_audio(reference, "reference"), check_audio(estimate, "estimate")
+    if reference.shape != estimate.shape:
+        raise ValueError(
+            f"reference and estimate must have the same length, got {reference.shape[0]} and {estimate.shape[0]} samples"
+        )
+    return reference.astype(np.float64), estimate.astype(np.float64)
+
+
+def snr_db(reference, estimate) -> float:
+    """Signal-to-noise ratio in dB: ``10 log10(sum ref^2 / sum (est - ref)^2)``; inf when they are equal."""
+    reference, estimate = _pair(reference, estimate)
+    signal, error = np.sum(reference**2), np.sum((estimate - reference) ** 2)
+    if signal == 0:
+        raise ValueError("reference is silent (all zeros): SNR is undefined")
+    with np.errstate(divide="ignore"):
+        return float(10.0 * np.log10(signal / error))
+
+
+def si_sdr(reference, estimate) -> float | np.ndarray:
+    """Scale-invariant signal-to-distortion ratio in dB (Le Roux et al. 2019), both signals made zero-mean.
+
+    ``estimate`` is projected on ``reference``: target = a * ref with a = <est, ref> / <ref, ref>, and
+    SI-SDR = 10 log10(|target|^2 / |est - target|^2). Scaling the estimate does not change it. 1-D inputs give a
+    float; (N, samples) batches give N values. An exact copy gives a very large finite value (about 150 dB or
+    more), not inf, so results stay recordable.
+    """
+    reference, estimate = np.asarray(reference), np.asarray(estimate)
+    if reference.ndim == 2 or estimate.ndim == 2:
+        if reference.shape != estimate.shape:
+            raise ValueError(f"reference and estimate batches must have the same shape, got {reference.shape} and {estimate.shape}")
+        return np.array([si_sdr(r, e) for r, e in zip(reference, estimate)])
+    reference, estimate = _pair(reference, estimate)
+    reference = reference - reference.mean()
+    estimate = estimate - estimate.mean()
+    ref_energy = np.dot(reference, reference)
+    if ref_energy == 0:
+        raise ValueError("reference is constant (silent after removing its mean): SI-SDR is undefined")
+    target = (np.dot(estimate, reference) / ref_energy) * reference
+    distortion = estimate - target
+    eps = np.finfo(np.float64).eps  # keeps an exact copy finite
+    return float(10.0 * np.log10((np.dot(target, target) + eps) / (np.dot(distortion, distortion) + eps)))
+
+
+def stoi(reference, estimate, sr: int) -> float:
+    """Short-time objective intelligibility (Taal et al. 2011) via pystoi: about 0.4 (unintelligible) to 1.
+
+    pystoi resamples to 10 kHz itself. It needs about 0.4 s of non-silent speech; with less it would warn and
+    return 1e-5, which is turned into a ValueError here.
+    """
+    from pystoi import stoi as _stoi
+
+    reference, estimate = _pair(reference, estimate)
+    sr = check_rate(sr)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = _stoi(reference, estimate, sr, extended=False)
+    for warning in caught:
+        if "Not enough STFT frames" in str(warning.message):
+            raise ValueError(
+                f"STOI is undefined here: after removing silent frames the reference ({len(reference) / sr:.2f} s) "
+                "has fewer than the 30 frames (about 0.4 s of speech) STOI needs"
+            )
+    return float(value)
+
+
+def pesq_nb(reference, estimate, sr: int = PESQ_RATE) -> float:
+    """Narrow-band PESQ (ITU-T P.862, the ``pesq`` package in 'nb' mode): about 1 (bad) to 4.5 (no distortion).
+
+    Signals at another rate are resampled to 8 kHz first. The pesq library's errors (no speech found in the
+    reference, less than 0.25 s of audio) and a silent estimate, which it cannot score, raise ValueError.
+    """
+    import pesq as _pesq
+
+    reference, estimate = _pair(reference, estimate)
+    sr = check_rate(sr)
+    if sr != PESQ_RATE:
+        reference = resample(reference, sr, PESQ_RATE).astype(np.float64)
+        estimate = resample(estimate, sr, PESQ_RATE).astype(np.float64)
+    if not np.any(estimate):
+        raise ValueError("estimate is silent (all zeros): PESQ cannot score it")
+    try:
+        return float(_pesq.pesq(PESQ_RATE, reference, estimate, "nb"))
+    except _pesq.NoUtterancesError as err:
+        raise ValueError("PESQ found no speech (no utterances) in the reference; is it silent or pure noise?") from err
+    except _pesq.BufferTooShortError as err:
+        raise ValueError(f"PESQ needs at least 0.25 s of audio, got {len(reference) / PESQ_RATE:.3f} s") from err
+    except _pesq.PesqError as err:
+        raise ValueError(f"PESQ failed: {type(err).__name__}: {err}") from err
+
+
+def _batches(references, estimates) -> list[tuple[np.ndarray, np.ndarray]]:
+    if isinstance(references, np.ndarray) and references.ndim == 1:
+        raise ValueError("references must be a sequence of signals (or an (N, samples) array), got one 1-D signal")
+    if len(references) != len(estimates):
+        raise ValueError(f"got {len(references)} references but {len(estimates)} estimates")
+    if len(references) == 0:
+        raise ValueError("references and estimates are empty")
+    return list(zip(references, estimates))
+
+
+def scores(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int) -> dict[str, np.ndarray]:
+    """Per-pair SI-SDR (dB), STOI and PESQ (narrow-band) as arrays of length N, keyed ``si_sdr_db``, ``stoi``, ``pesq``."""
+    sr = check_rate(sr)
+    out = {"si_sdr_db": [], "stoi": [], "pesq": []}
+    for k, (reference, estimate) in enumerate(_batches(references, estimates)):
+        try:
+            out["si_sdr_db"].append(si_sdr(reference, estimate))
+            out["stoi"].append(stoi(reference, estimate, sr))
+            out["pesq"].append(pesq_nb(reference, estimate, sr))
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"pair {k}: {err}") from err
+    return {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
+
+
+def evaluate(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int) -> dict[str, float]:
+    """Mean SI-SDR (dB), STOI and PESQ over pairs, keyed as the results record expects: ``Recorder.add(**evaluate(...))``."""
+    return {name: float(values.mean()) for name, values in scores(references, estimates, sr).items()}
