@@ -240,10 +240,28 @@ def test_unet_has_a_skip_connection_per_level_and_no_dense_layer():
 @pytest.mark.parametrize(
     "kwargs, message",
     [({"filters": ()}, "at least one"), ({"image_shape": (30, 30, 1)}, "divisible by 4"), ({"filters": (8, 0)}, "positive"),
-     ({"image_shape": (28, 28, 3)}, "one")],
+     ({"image_shape": (28, 28, 3)}, "one"), ({"filters": (8, 16), "fold": 2}, "divisible by 8"), ({"fold": 0}, "fold"),
+     ({"fold": True}, "fold")],
 )
 def test_unet_rejects_bad_arguments(kwargs, message):
     from dae.models import unet_denoiser
 
     with pytest.raises(ValueError, match=message):
         unet_denoiser(**kwargs)
+
+
+def test_unet_fold_is_space_to_depth_and_unfold_its_exact_inverse():
+    import keras
+    import tensorflow as tf
+
+    from dae.models import unet_denoiser
+
+    model = unet_denoiser(filters=(8,), fold=2)
+    images = np.random.RandomState(0).rand(3, 28, 28, 1).astype("float32")
+    folded = keras.Model(model.input, model.get_layer("fold").output)(images).numpy()
+    np.testing.assert_array_equal(folded, tf.nn.space_to_depth(images, 2).numpy())
+    # The unfolding layers applied to the folded pixels give the image back.
+    unfold = keras.Sequential([model.get_layer(name) for name in ("unfold_split", "unfold_move", "unfold")])
+    np.testing.assert_array_equal(unfold(folded).numpy(), images)
+    out = model(images).numpy()
+    assert out.shape == images.shape and out.min() >= 0 and out.max() <= 1
