@@ -93,3 +93,62 @@ def estimate_epoch_seconds(model, inputs, targets, *, batch_size: int, steps: in
     copy.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     per_step = (time.perf_counter() - start) / steps
     return per_step * int(np.ceil(len(inputs) / batch_size))
+
+
+def cosine_adam(learning_rate: float, *, epochs: int, samples: int, batch_size: int, final_fraction: float = 0.02):
+    """Adam whose learning rate falls along a cosine from ``learning_rate`` to ``final_fraction`` of it.
+
+    The schedule spans exactly ``epochs`` passes over ``samples`` inputs at ``batch_size``: large
+    steps early, small ones at the end, which settles a short training run closer to a minimum than
+    a constant rate does.
+    """
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    if not 0.0 <= final_fraction <= 1.0:
+        raise ValueError(f"final_fraction must lie in [0, 1], got {final_fraction!r}")
+    for name, value in (("epochs", epochs), ("samples", samples), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    steps = int(epochs) * int(np.ceil(samples / batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(float(learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    return keras.optimizers.Adam(schedule)
+
+
+def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: float = 0.05, batch_size: int = 1000):
+    """The codes from which ``decoder`` draws images closest to ``targets`` (mean squared error).
+
+    Starting from ``start`` (N, code size), e.g. the codes an encoder chose, gradient descent moves
+    each code to the best one the decoder can turn into its target. The decoder's weights stay
+    fixed. Returns (codes, images) with images clipped to [0, 1]; what even the best code draws is
+    the limit of what any encoder feeding this decoder can reach.
+    """
+    import tensorflow as tf
+
+    targets = np.asarray(targets, dtype=np.float32)
+    start = np.asarray(start, dtype=np.float32)
+    if start.ndim != 2 or len(start) != len(targets):
+        raise ValueError(f"start must be (N, code size) with N = {len(targets)} targets, got shape {start.shape}")
+    if not np.all(np.isfinite(start)):
+        raise ValueError("start codes must be finite")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    codes_out = []
+    for begin in range(0, len(targets), batch_size):
+        target = tf.constant(targets[begin:begin + batch_size])
+        codes = tf.Variable(start[begin:begin + batch_size])
+        optimizer = keras.optimizers.Adam(learning_rate)
+
+        @tf.function
+        def step():
+            with tf.GradientTape() as tape:
+                drawn = tf.reshape(decoder(codes, training=False), tf.shape(target))
+                # Compare after clipping, as every metric here does.
+                loss = tf.reduce_mean(tf.square(tf.clip_by_value(drawn, 0.0, 1.0) - target))
+            optimizer.apply_gradients([(tape.gradient(loss, codes), codes)])
+
+        for _ in range(int(steps)):
+            step()
+        codes_out.append(codes.numpy())
+    codes = np.concatenate(codes_out)
+    images = decoder.predict(codes, batch_size=batch_size, verbose=0).reshape(targets.shape)
+    return codes, np.clip(images, 0.0, 1.0).astype(np.float32)

@@ -164,3 +164,55 @@ def test_estimate_epoch_seconds_rejects_bad_steps():
     x = np.zeros((8, 28, 28), np.float32)
     with pytest.raises(ValueError, match="steps"):
         train.estimate_epoch_seconds(model, x, x, batch_size=4, steps=0)
+
+
+# --- cosine_adam and best_codes ----------------------------------------------------------------
+
+
+def test_cosine_adam_falls_from_start_to_final_fraction_over_the_run():
+    from dae.train import cosine_adam
+
+    optimizer = cosine_adam(2e-3, epochs=3, samples=1000, batch_size=100, final_fraction=0.1)
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(2e-3)
+    assert float(schedule(15)) < 2e-3
+    assert float(schedule(30)) == pytest.approx(2e-4, rel=1e-3)  # 3 epochs x 10 steps
+
+
+@pytest.mark.parametrize("kwargs", [dict(learning_rate=0.0), dict(epochs=0), dict(batch_size=True), dict(final_fraction=1.5)])
+def test_cosine_adam_rejects_bad_settings(kwargs):
+    from dae.train import cosine_adam
+
+    settings = dict(learning_rate=1e-3, epochs=2, samples=100, batch_size=10) | kwargs
+    with pytest.raises(ValueError):
+        cosine_adam(settings.pop("learning_rate"), **settings)
+
+
+def test_best_codes_finds_the_codes_a_decoder_drew_its_targets_from():
+    import keras
+
+    from dae.train import best_codes
+
+    keras.utils.set_random_seed(0)
+    decoder = keras.Sequential([keras.Input((3,)), keras.layers.Dense(16, activation="sigmoid"), keras.layers.Reshape((4, 4))])
+    rng = np.random.RandomState(1)
+    true_codes = rng.normal(size=(20, 3)).astype(np.float32)
+    targets = decoder.predict(true_codes, verbose=0)
+    start = np.zeros_like(true_codes)
+    before = np.mean((decoder.predict(start, verbose=0) - targets) ** 2)
+    codes, images = best_codes(decoder, targets, start, steps=400, learning_rate=0.1, batch_size=8)
+    after = np.mean((images - targets) ** 2)
+    assert codes.shape == start.shape and images.shape == targets.shape
+    assert after < before / 100, (before, after)
+
+
+def test_best_codes_rejects_mismatched_start():
+    import keras
+
+    from dae.train import best_codes
+
+    decoder = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
+    with pytest.raises(ValueError, match="start"):
+        best_codes(decoder, np.zeros((5, 4)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        best_codes(decoder, np.zeros((1, 4)), np.full((1, 3), np.nan))
