@@ -1,11 +1,19 @@
 """Noise sliders: move the noise type and level, watch each denoiser's output and its PSNR.
 
 ``frame`` computes what one slider position shows; ``draw_frame`` draws it; ``live`` wires both to
-``ipywidgets`` controls for Jupyter and Colab. A static page can be built from the same ``frame``.
+``ipywidgets`` controls for Jupyter and Colab. ``static`` calls the same ``frame`` over a grid of
+levels ahead of time and packs the results into one self-contained HTML block (PNG data URIs, a range
+slider and plain JavaScript, no server), so the built book, where no Python runs, shows the same frames.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
 from collections.abc import Callable, Mapping
 
 import matplotlib.pyplot as plt
@@ -19,6 +27,16 @@ NOISES: dict[str, Callable] = {
     "shifted Gaussian, N(level, level)": lambda x, level, seed: noise.shifted_gaussian(x, loc=level, scale=level, seed=seed),
     "salt and pepper, amount = level": lambda x, level, seed: noise.salt_and_pepper(x, amount=level, seed=seed),
 }
+
+
+# The static slider's default grid of noise levels: 0 to 0.6 in steps of 0.05.
+STATIC_LEVELS = tuple(round(0.05 * i, 2) for i in range(13))
+_block_numbers = itertools.count(1)
+
+
+def psnr_text(score: float) -> str:
+    """How both sliders label a PSNR in dB: 'PSNR 16.7 dB', or 'PSNR inf' for a perfect copy."""
+    return "PSNR inf" if not np.isfinite(score) else f"PSNR {score:.1f} dB"
 
 
 def frame(clean, denoisers: Mapping[str, Callable], noise_name: str, level: float, seed: int = 0) -> dict:
@@ -51,7 +69,7 @@ def draw_frame(clean, shown: Mapping[str, tuple], title: str | None = None, size
         ax.set_xticks([]), ax.set_yticks([])
         ax.set_title(name, fontsize=10)
         if score is not None:
-            ax.set_xlabel("PSNR " + ("inf" if not np.isfinite(score) else f"{score:.1f} dB"), fontsize=10)
+            ax.set_xlabel(psnr_text(score), fontsize=10)
     if title:
         fig.suptitle(title, fontsize=11)
     fig.tight_layout()
@@ -63,11 +81,7 @@ def live(clean_images, denoisers: Mapping[str, Callable], level: float = 0.2, ma
     import ipywidgets as widgets
     from IPython.display import display
 
-    clean_images = noise.check_images(clean_images, "clean_images")
-    if clean_images.ndim == 4 and clean_images.shape[-1] == 1:
-        clean_images = clean_images[..., 0]
-    if clean_images.ndim != 3:
-        raise ValueError(f"clean_images must be a batch (N, H, W), got shape {clean_images.shape}")
+    clean_images = _as_batch(clean_images)
     noise_box = widgets.Dropdown(options=list(NOISES), description="noise")
     level_box = widgets.FloatSlider(value=level, min=0.0, max=max_level, step=0.02, description="level", continuous_update=False)
     index_box = widgets.IntSlider(value=0, min=0, max=len(clean_images) - 1, description="digit", continuous_update=False)
@@ -79,3 +93,175 @@ def live(clean_images, denoisers: Mapping[str, Callable], level: float = 0.2, ma
 
     out = widgets.interactive_output(redraw, {"noise_name": noise_box, "level": level_box, "index": index_box})
     display(widgets.VBox([widgets.HBox([noise_box, level_box, index_box]), out]))
+
+
+def _as_batch(clean_images, name: str = "clean_images") -> np.ndarray:
+    """A batch (N, H, W) or (N, H, W, 1) of grey images in [0, 1] -> (N, H, W)."""
+    images = noise.check_images(clean_images, name)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3:
+        raise ValueError(f"{name} must be a batch (N, H, W), got shape {images.shape}")
+    return images
+
+
+def png_data_uri(image) -> str:
+    """One grey image (H, W) in [0, 1] -> a 'data:image/png;base64,...' URI of its 8-bit PNG."""
+    from PIL import Image
+
+    pixels = np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
+    if pixels.ndim != 2:
+        raise ValueError(f"image must be one grey image (H, W), got shape {pixels.shape}")
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def static_frames(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_LEVELS,
+                  noise_names=None, seed: int = 0) -> dict:
+    """Every position of a static slider, computed with ``frame``.
+
+    clean_images (N, H, W) in [0, 1] -> {'noises': [...], 'levels': [...], 'names': ['noisy', *denoisers],
+    'clean': [N images], 'frames': frames[digit][noise][level] = [(image, psnr) per name]}.
+    """
+    images = _as_batch(clean_images)
+    noise_names = list(NOISES) if noise_names is None else list(noise_names)
+    if not noise_names:
+        raise ValueError("noise_names is empty; give at least one of " + repr(list(NOISES)))
+    for name in noise_names:
+        if name not in NOISES:
+            raise ValueError(f"noise_names must be taken from {list(NOISES)}, got {name!r}")
+    levels = [float(level) for level in levels]
+    if not levels:
+        raise ValueError("levels is empty; give at least two noise levels in [0, 1]")
+    if any(b <= a for a, b in zip(levels, levels[1:])):
+        raise ValueError(f"levels must increase strictly, got {levels}")
+    names = ["noisy", *denoisers]
+    frames = []
+    for clean in images:
+        per_noise = []
+        for noise_name in noise_names:
+            per_level = []
+            for level in levels:
+                shown = frame(clean, denoisers, noise_name, level, seed=seed)
+                per_level.append([shown[name] for name in names])
+            per_noise.append(per_level)
+        frames.append(per_noise)
+    return {"noises": noise_names, "levels": levels, "names": names, "clean": list(images), "frames": frames}
+
+
+_STATIC_CSS = """
+#{uid} {{ margin: 0.5em 0 1em; color: inherit; }}
+#{uid} .dae-slider-controls {{ display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; align-items: center; margin-bottom: 0.6em; }}
+#{uid} label {{ display: inline-flex; align-items: center; gap: 0.4em; margin: 0; }}
+#{uid} select {{ color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 4px; padding: 0.1em 0.3em; }}
+#{uid} select option {{ color: #000; background: #fff; }}
+#{uid} input[type=range] {{ width: 14em; max-width: 60vw; accent-color: #2f7fd0; }}
+#{uid} output {{ font-variant-numeric: tabular-nums; min-width: 2.6em; }}
+#{uid} .dae-slider-panels {{ display: flex; flex-wrap: wrap; gap: 0.8em; }}
+#{uid} figure {{ margin: 0; text-align: center; width: {width}px; }}
+#{uid} img {{ width: {size}px; height: {size}px; image-rendering: pixelated; image-rendering: crisp-edges; display: block;
+  margin: 0 auto; padding: 0; border-radius: 0; border: 1px solid rgba(128, 128, 128, 0.6); background: #000; }}
+#{uid} figcaption {{ color: inherit; font-family: inherit; font-size: 0.85em; line-height: 1.3; margin-top: 0.25em; }}
+#{uid} .dae-slider-psnr {{ font-variant-numeric: tabular-nums; }}
+#{uid} .dae-slider-note {{ font-size: 0.85em; margin: 0.5em 0 0; opacity: 0.85; }}
+"""
+
+_STATIC_JS = """
+(function () {{
+  var root = document.getElementById("{uid}");
+  var data = JSON.parse(document.getElementById("{uid}-data").textContent);
+  var noise = document.getElementById("{uid}-noise");
+  var digit = document.getElementById("{uid}-digit");
+  var level = document.getElementById("{uid}-level");
+  var levelText = document.getElementById("{uid}-level-text");
+  function show() {{
+    var n = Number(noise.value), d = Number(digit.value), l = Number(level.value);
+    var value = data.levels[l].toFixed(2);
+    levelText.textContent = value;
+    level.setAttribute("aria-valuetext", value);
+    var clean = document.getElementById("{uid}-img-clean");
+    clean.src = data.clean[d];
+    clean.alt = "clean test digit " + (d + 1);
+    data.names.forEach(function (name, i) {{
+      var panel = data.frames[d][n][l][i];
+      var img = document.getElementById("{uid}-img-" + i);
+      img.src = panel[0];
+      img.alt = name + " image of test digit " + (d + 1) + ", " + data.noises[n] + " at level " + value + ": " + panel[1];
+      document.getElementById("{uid}-psnr-" + i).textContent = panel[1];
+    }});
+  }}
+  noise.addEventListener("change", show);
+  digit.addEventListener("change", show);
+  level.addEventListener("input", show);
+  level.addEventListener("change", show);
+  root.setAttribute("data-ready", "true");
+}})();
+"""
+
+
+def static_html(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_LEVELS, level: float = 0.2,
+                noise_names=None, seed: int = 0, size: int = 112, caption: str | None = None) -> str:
+    """A self-contained HTML block (range slider, plain JavaScript, PNG data URIs) over ``static_frames``.
+
+    Nothing is loaded from anywhere: the page needs no kernel, server or network. ``level`` picks the
+    starting position (the nearest grid level); ``size`` is each panel's width in CSS pixels.
+    """
+    data = static_frames(clean_images, denoisers, levels=levels, noise_names=noise_names, seed=seed)
+    levels = data["levels"]
+    start = int(np.argmin([abs(value - level) for value in levels]))
+    payload = {
+        "noises": data["noises"],
+        "levels": levels,
+        "names": data["names"],
+        "clean": [png_data_uri(image) for image in data["clean"]],
+        "frames": [[[[[png_data_uri(image), psnr_text(score)] for image, score in panels] for panels in per_level]
+                    for per_level in per_noise] for per_noise in data["frames"]],
+    }
+    text = json.dumps(payload, separators=(",", ":"))
+    # Unique on a page even when two blocks hold the same frames.
+    uid = f"dae-slider-{hashlib.sha1(text.encode()).hexdigest()[:8]}-{next(_block_numbers)}"
+    esc = html.escape
+    first = payload["frames"][0][0][start]
+    noise_options = "".join(f'<option value="{i}">{esc(name)}</option>' for i, name in enumerate(data["noises"]))
+    digit_options = "".join(f'<option value="{i}">test digit {i + 1}</option>' for i in range(len(payload["clean"])))
+    value = f"{levels[start]:.2f}"
+    panels = [
+        f'<figure><img id="{uid}-img-clean" src="{payload["clean"][0]}" alt="clean test digit 1" width="{size}" height="{size}">'
+        f'<figcaption><b>clean</b><br><span class="dae-slider-psnr">target</span></figcaption></figure>'
+    ]
+    for i, name in enumerate(data["names"]):
+        src, label = first[i]
+        alt = f"{name} image of test digit 1, {data['noises'][0]} at level {value}: {label}"
+        panels.append(
+            f'<figure><img id="{uid}-img-{i}" src="{src}" alt="{esc(alt)}" width="{size}" height="{size}">'
+            f'<figcaption><b>{esc(name)}</b><br><span class="dae-slider-psnr" id="{uid}-psnr-{i}" aria-live="polite">{esc(label)}</span>'
+            f"</figcaption></figure>"
+        )
+    caption = caption or (
+        f"Frames computed ahead of time with dae.sliders.frame at noise levels {levels[0]:g} to {levels[-1]:g} "
+        f"(step {levels[1] - levels[0]:.2g}); PSNR of each image against the clean digit." if len(levels) > 1 else
+        "Frames computed ahead of time with dae.sliders.frame; PSNR of each image against the clean digit."
+    )
+    return (
+        f'<div class="dae-slider" id="{uid}" role="group" aria-label="noise slider">'
+        f"<style>{_STATIC_CSS.format(uid=uid, size=size, width=size + 36)}</style>"
+        f'<div class="dae-slider-controls">'
+        f'<label>noise <select id="{uid}-noise">{noise_options}</select></label>'
+        f'<label>digit <select id="{uid}-digit">{digit_options}</select></label>'
+        f'<label>level <input type="range" id="{uid}-level" min="0" max="{len(levels) - 1}" step="1" value="{start}" '
+        f'aria-valuetext="{value}"> <output id="{uid}-level-text" for="{uid}-level">{value}</output></label>'
+        f"</div>"
+        f'<div class="dae-slider-panels">{"".join(panels)}</div>'
+        f'<p class="dae-slider-note">{esc(caption)}</p>'
+        f'<script type="application/json" id="{uid}-data">{text.replace("</", "<" + chr(92) + "/")}</script>'
+        f"<script>{_STATIC_JS.format(uid=uid)}</script>"
+        f"</div>"
+    )
+
+
+def static(clean_images, denoisers: Mapping[str, Callable], **options):
+    """``static_html`` wrapped for display in a notebook: the slider that works in the built book too."""
+    from IPython.display import HTML
+
+    return HTML(static_html(clean_images, denoisers, **options))
