@@ -5,6 +5,7 @@ Quick mode changes how much runs (training examples and epochs), never which cod
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 from dataclasses import dataclass
@@ -79,7 +80,26 @@ class Settings:
         return f"{mode}, seed {self.seed}, training on {self.device}"
 
 
+class _RetracingFilter(logging.Filter):
+    """Drops TensorFlow's note that a function was traced again.
+
+    Chapters call ``predict`` on several models of different shapes, which retraces by design; the
+    note is about speed, not correctness, and would clutter a page. Every other message passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def quiet_retracing_notes() -> None:
+    """Install ``_RetracingFilter`` on TensorFlow's logger once."""
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _RetracingFilter) for f in logger.filters):
+        logger.addFilter(_RetracingFilter())
+
+
 def setup(seed: int = 0, quick: bool | None = None) -> Settings:
     """Seed everything and read quick mode from ``DAE_QUICK`` (unless ``quick`` is given)."""
     seed_everything(seed)
+    quiet_retracing_notes()
     return Settings(quick=quick_from_env() if quick is None else bool(quick), seed=int(seed), device=device_name())

@@ -168,3 +168,19 @@ def test_describe_at_full_settings(settings_full):
 def test_settings_is_frozen(settings_quick):
     with pytest.raises(AttributeError):
         settings_quick.quick = False
+
+
+def test_setup_drops_only_tensorflows_retracing_note(caplog):
+    import logging
+
+    from dae.settings import setup
+
+    setup(seed=0)
+    setup(seed=0)  # installing twice keeps one filter
+    logger = logging.getLogger("tensorflow")
+    assert sum(type(f).__name__ == "_RetracingFilter" for f in logger.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 28 calls to <function f> triggered tf.function retracing. Tracing is expensive")
+        logger.warning("a real warning")
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["a real warning"]
