@@ -88,3 +88,42 @@ def test_readme_names_the_configured_repository():
     readme = (ROOT / "README.md").read_text()
     named = set(re.findall(r"github\.com/([\w.-]+/[\w.-]+?)(?:/|\"|`|\)|\s)", readme))
     assert named == {owner_repo}, f"README names {named}, _config.yml says {owner_repo}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_live_sliders_have_a_static_twin(path):
+    """The built book runs no kernel: a chapter's live slider comes with a static one over the same denoisers."""
+    code = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "code")
+    # The denoisers are the second argument: the first name after a comma that is followed by ',' or ')'.
+    second = r"\(.*?,\s*(?:denoisers\s*=\s*)?([A-Za-z_]\w*)\s*[,)]"
+    live = re.findall(r"sliders\.live" + second, code)
+    static = set(re.findall(r"sliders\.static" + second, code))
+    assert "sliders.live(" not in code or live, f"{path.name}: pass sliders.live a named denoisers dict to share with sliders.static"
+    for name in live:
+        assert name in static, f"{path.name}: sliders.live(..., {name}) has no sliders.static(..., {name}) for the built page"
+
+
+def test_config_serves_everything_from_the_build():
+    sphinx = _config()["sphinx"]["config"]
+    assert "://" not in sphinx["mathjax_path"], "MathJax must come from the build, not a CDN"
+    assert sphinx["nb_ipywidgets_js"] == {}, "ipywidgets JavaScript would be fetched from a CDN"
+    assert (ROOT / _config()["logo"]).is_file() and (ROOT / _config()["html"]["favicon"]).is_file()
+    assert _config()["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+
+
+def test_bibliography_holds_the_works_the_book_cites():
+    keys = set(re.findall(r"@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text()))
+    needed = {"vincent2008extracting", "lecun1998mnist", "griffin1984signal", "rix2001pesq", "taal2011stoi",
+              "leroux2019sisdr", "jackson2018fsdd", "piczak2015esc"}
+    assert needed <= keys, f"references.bib lacks {needed - keys}"
+    sources = [p.read_text() for p in [*CHAPTERS, *(ROOT / "book").glob("*.md")]]
+    cited = {key.strip() for text in sources for group in re.findall(r"\{cite[:\w]*\}`([^`]+)`", text) for key in group.split(",")}
+    assert cited <= keys, f"cited but missing from references.bib: {cited - keys}"
+
+
+def test_built_book_is_small_enough_to_download():
+    html_root = os.environ.get("DAE_BOOK_HTML")
+    if not html_root or not Path(html_root).is_dir():
+        pytest.skip("DAE_BOOK_HTML names no built book (scripts/test.sh builds the quick book and sets it)")
+    size = sum(p.stat().st_size for p in Path(html_root).rglob("*") if p.is_file())
+    assert size < 60e6, f"the built book is {size / 1e6:.1f} MB"
