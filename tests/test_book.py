@@ -11,6 +11,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+# The notebooks the book publishes, in the order of _toc.yml (references.md and other pages are not notebooks).
+TOC_CHAPTERS = [ROOT / f"{c['file']}.ipynb" for c in yaml.safe_load((ROOT / "_toc.yml").read_text())["chapters"]
+                if (ROOT / f"{c['file']}.ipynb").is_file()]
 
 
 def _config():
@@ -47,6 +50,26 @@ def test_colab_cell_installs_from_the_configured_repository(path):
     tags = set(first_code.get("metadata", {}).get("tags", []))
     # Hidden in the book, not executed by the build, skipped by nbval.
     assert {"remove-cell", "skip-execution", "nbval-skip"} <= tags, f"{path.name}: Colab cell tags are {tags}"
+
+
+@pytest.mark.parametrize("path", TOC_CHAPTERS, ids=lambda p: p.name)
+def test_colab_cell_reports_the_gpu(path):
+    """In Colab the set-up cell says which device Keras trains on, and how to attach a GPU when there is none."""
+    source = _source(next(c for c in _cells(path) if c["cell_type"] == "code"))
+    colab = source.split('if "google.colab" in sys.modules:', 1)
+    assert len(colab) == 2, f"{path.name}: the Colab cell should act only under `if \"google.colab\" in sys.modules:`"
+    assert "dae.settings.device_name()" in colab[1], f"{path.name}: the Colab cell does not report the device"
+    assert "Change runtime type" in colab[1], f"{path.name}: the Colab cell does not say how to attach a GPU"
+
+
+@pytest.mark.parametrize("path", TOC_CHAPTERS, ids=lambda p: p.name)
+def test_figures_have_alt_text(path):
+    """Every cell that draws with dae.plots says in words what its figure shows (metadata mystnb.image.alt)."""
+    for cell in _cells(path):
+        if cell["cell_type"] != "code" or "dae.plots." not in _source(cell):
+            continue
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt.split()) >= 5, f"{path.name}: cell {cell.get('id')} draws a figure without alt text"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
