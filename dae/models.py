@@ -171,3 +171,51 @@ def unet_denoiser(
     else:
         clean = layers.Conv2D(1, 1, activation=output_activation, name="clean")(x)
     return keras.Model(image, clean, name="unet_denoiser")
+
+
+def spectrogram_denoiser(
+    freq_bins: int = 129,
+    filters: int = 256,
+    dilations: Sequence[int] = (1, 2, 4, 8),
+    kernel_size: int = 3,
+    mean=None,
+    variance=None,
+):
+    """A convolutional encoder-decoder that maps noisy spectrograms (N, freq_bins, frames) to masks of that shape in [0, 1].
+
+    Each time frame's ``freq_bins`` values are one input vector; convolutions run along time only, so any
+    number of frames works (patches for training, whole recordings later). Encoder: a fixed per-bin
+    standardisation (``mean`` and ``variance`` of the training features, each (freq_bins,); none if omitted),
+    then one relu ``Conv1D(filters, kernel_size)`` per entry of ``dilations``: the code is ``filters`` numbers
+    per frame, each seeing ``1 + (kernel_size - 1) * sum(dilations)`` frames around it. Decoder: a sigmoid
+    ``Conv1D(freq_bins, 1)`` that reads one mask value per bin from each frame's code.
+    """
+    freq_bins = _check_size(freq_bins, "freq_bins")
+    filters = _check_size(filters, "filters")
+    kernel_size = _check_size(kernel_size, "kernel_size")
+    dilations = tuple(_check_size(d, "each dilation") for d in dilations)
+    if not dilations:
+        raise ValueError("dilations must name at least one convolution, got an empty sequence")
+    if (mean is None) != (variance is None):
+        raise ValueError("give both mean and variance (the training features' per-bin statistics), or neither")
+
+    spectrogram = keras.Input(shape=(freq_bins, None), name="noisy_spectrogram")
+    x = layers.Permute((2, 1), name="frames")(spectrogram)  # (frames, freq_bins): one vector per frame
+    if mean is not None:
+        mean, variance = (np.asarray(v, dtype=np.float32) for v in (mean, variance))
+        if mean.shape != (freq_bins,) or variance.shape != (freq_bins,):
+            raise ValueError(f"mean and variance must each have shape ({freq_bins},), got {mean.shape} and {variance.shape}")
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(variance)) and np.all(variance >= 0)):
+            raise ValueError("mean must be finite and variance finite and non-negative")
+        x = layers.Normalization(axis=-1, mean=mean, variance=variance, name="standardise")(x)
+    for i, d in enumerate(dilations):
+        x = layers.Conv1D(filters, kernel_size, dilation_rate=d, padding="same", activation="relu", name=f"encode_{i}")(x)
+    encoder = keras.Model(spectrogram, x, name="encoder")
+
+    code_in = keras.Input(shape=(None, filters), name="code_in")
+    y = layers.Conv1D(freq_bins, 1, activation="sigmoid", name="mask_per_bin")(code_in)
+    mask = layers.Permute((2, 1), name="mask")(y)
+    decoder = keras.Model(code_in, mask, name="decoder")
+
+    autoencoder = keras.Model(spectrogram, decoder(encoder(spectrogram)), name="spectrogram_denoiser")
+    return encoder, decoder, autoencoder

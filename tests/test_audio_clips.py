@@ -51,3 +51,22 @@ def test_script_remakes_the_clips_byte_for_byte(tmp_path):
     subprocess.run(["bash", str(tmp_path / "make_hello.sh")], check=True, capture_output=True)
     for name in CLIPS:
         assert (tmp_path / name).read_bytes() == (AUDIO / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_clip_path_finds_the_committed_clips(name, monkeypatch, tmp_path):
+    from dae.audio import clip_path
+
+    assert clip_path(name) == AUDIO / name
+    monkeypatch.chdir(tmp_path)  # outside the project: found beside the package (an editable install)
+    assert clip_path(name) == AUDIO / name
+
+
+def test_clip_path_names_where_it_looked_and_rejects_paths():
+    from dae.audio import clip_path
+
+    with pytest.raises(FileNotFoundError, match="no-such-word.wav is in none of"):
+        clip_path("no-such-word.wav")
+    for bad in ("", "../hello.wav", None):
+        with pytest.raises(ValueError, match="file name"):
+            clip_path(bad)

@@ -265,3 +265,72 @@ def test_unet_fold_is_space_to_depth_and_unfold_its_exact_inverse():
     np.testing.assert_array_equal(unfold(folded).numpy(), images)
     out = model(images).numpy()
     assert out.shape == images.shape and out.min() >= 0 and out.max() <= 1
+
+
+# --- the spectrogram denoiser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spectro_small():
+    from dae.models import spectrogram_denoiser
+
+    return spectrogram_denoiser(freq_bins=9, filters=6, dilations=(1, 2), kernel_size=3)
+
+
+@pytest.mark.parametrize("frames", [1, 7, 32, 50])
+def test_spectrogram_denoiser_maps_any_number_of_frames_to_a_mask_of_that_shape(spectro_small, frames):
+    encoder, _, model = spectro_small
+    x = np.random.RandomState(frames).rand(2, 9, frames).astype("float32")
+    out = _numpy(model(x))
+    assert out.shape == (2, 9, frames) and out.min() >= 0 and out.max() <= 1  # sigmoid mask
+    assert _numpy(encoder(x)).shape == (2, frames, 6)  # a code of `filters` numbers per frame
+
+
+def test_spectrogram_denoiser_is_decoder_of_encoder(spectro_small):
+    encoder, decoder, model = spectro_small
+    x = np.random.RandomState(1).rand(3, 9, 12).astype("float32")
+    np.testing.assert_allclose(_numpy(model(x)), _numpy(decoder(encoder(x))), atol=1e-6)
+
+
+def test_spectrogram_denoiser_sees_exactly_its_receptive_field(spectro_small):
+    """Kernel 3 with dilations 1 and 2: each output frame depends on the 1 + 2 * (1 + 2) = 7 frames around it."""
+    _, _, model = spectro_small
+    x = np.random.RandomState(2).rand(1, 9, 40).astype("float32")
+    changed = x.copy()
+    changed[0, :, 20] += 1.0
+    moved = np.abs(_numpy(model(changed)) - _numpy(model(x))).max(axis=1)[0]
+    assert np.all(moved[:17] == 0) and np.all(moved[24:] == 0)
+    assert np.count_nonzero(moved[17:24]) >= 5  # inside: changed (relu may zero a rare frame)
+
+
+def test_spectrogram_denoiser_default_parameter_count():
+    from dae.models import spectrogram_denoiser
+
+    _, _, model = spectrogram_denoiser()
+    # encoder: 129 -> 256 and three 256 -> 256 convolutions of width 3; decoder: 256 -> 129 per frame
+    expected = (3 * 129 * 256 + 256) + 3 * (3 * 256 * 256 + 256) + (256 * 129 + 129)
+    assert model.count_params() == expected
+
+
+def test_spectrogram_denoiser_standardises_with_the_given_statistics():
+    from dae.models import spectrogram_denoiser
+
+    mean, variance = np.linspace(0.2, 0.6, 9), np.linspace(0.01, 0.04, 9)
+    encoder, _, _ = spectrogram_denoiser(freq_bins=9, filters=4, dilations=(1,), mean=mean, variance=variance)
+    x = np.random.RandomState(3).rand(2, 9, 5).astype("float32")
+    standardise = encoder.get_layer("standardise")
+    frames = np.transpose(x, (0, 2, 1))
+    np.testing.assert_allclose(_numpy(standardise(frames)), (frames - mean) / np.sqrt(variance), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"dilations": ()}, "at least one"), ({"dilations": (1, 0)}, "dilation"), ({"filters": 0}, "filters"),
+     ({"freq_bins": -3}, "freq_bins"), ({"mean": np.zeros(129)}, "both"),
+     ({"mean": np.zeros(5), "variance": np.ones(5)}, "shape"), ({"mean": np.zeros(129), "variance": -np.ones(129)}, "non-negative")],
+)
+def test_spectrogram_denoiser_rejects_bad_arguments(kwargs, message):
+    from dae.models import spectrogram_denoiser
+
+    with pytest.raises(ValueError, match=message):
+        spectrogram_denoiser(**kwargs)
