@@ -117,6 +117,7 @@ def unet_denoiser(
     filters: Sequence[int] = (32, 64),
     output_activation: str = "sigmoid",
     fold: int = 1,
+    batch_norm: bool = False,
 ):
     """A small U-Net denoiser with no dense bottleneck: images (N, H, W, 1) -> images (N, H, W, 1).
 
@@ -128,6 +129,9 @@ def unet_denoiser(
     reshape, "space to depth"), runs the U-Net on the smaller, deeper image, and unfolds its
     output at the end. Convolutions then cost far less, while every pixel still reaches the output
     through the skips. Height and width must be divisible by fold * 2**len(filters).
+
+    ``batch_norm`` puts batch normalisation between each convolution and its relu, which lets a
+    larger learning rate train the network in fewer epochs.
     """
     height, width, _ = _check_image_shape(image_shape, channels=True)
     filters = tuple(_check_size(f, "each filter count") for f in filters)
@@ -142,9 +146,20 @@ def unet_denoiser(
             f"image height and width must be divisible by {factor} for fold {fold} and {len(filters)} levels, got {height}x{width}"
         )
 
+    if not isinstance(batch_norm, bool):
+        raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+
+    def conv(x, f, name):
+        if not batch_norm:
+            return layers.Conv2D(f, 3, padding="same", activation="relu", name=name)(x)
+        x = layers.Conv2D(f, 3, padding="same", use_bias=False, name=name)(x)  # the normalisation has its own offset
+        # momentum 0.9: the statistics used at inference settle within tens of steps, so even a
+        # short run (quick mode's single epoch) denoises with the statistics it trained on.
+        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_norm")(x)
+        return layers.ReLU(name=f"{name}_relu")(x)
+
     def block(x, f, name):
-        x = layers.Conv2D(f, 3, padding="same", activation="relu", name=f"{name}_a")(x)
-        return layers.Conv2D(f, 3, padding="same", activation="relu", name=f"{name}_b")(x)
+        return conv(conv(x, f, f"{name}_a"), f, f"{name}_b")
 
     image = keras.Input(shape=(height, width, 1), name="noisy")
     x, skips = image, []

@@ -241,7 +241,7 @@ def test_unet_has_a_skip_connection_per_level_and_no_dense_layer():
     "kwargs, message",
     [({"filters": ()}, "at least one"), ({"image_shape": (30, 30, 1)}, "divisible by 4"), ({"filters": (8, 0)}, "positive"),
      ({"image_shape": (28, 28, 3)}, "one"), ({"filters": (8, 16), "fold": 2}, "divisible by 8"), ({"fold": 0}, "fold"),
-     ({"fold": True}, "fold")],
+     ({"fold": True}, "fold"), ({"batch_norm": 1}, "batch_norm")],
 )
 def test_unet_rejects_bad_arguments(kwargs, message):
     from dae.models import unet_denoiser
@@ -334,3 +334,16 @@ def test_spectrogram_denoiser_rejects_bad_arguments(kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         spectrogram_denoiser(**kwargs)
+
+
+def test_unet_batch_norm_normalises_every_convolution_of_every_block():
+    from dae.models import unet_denoiser
+
+    plain = unet_denoiser(filters=(8, 16))
+    normed = unet_denoiser(filters=(8, 16), batch_norm=True)
+    convs = [layer for layer in plain.layers if type(layer).__name__ == "Conv2D" and layer.name != "clean"]
+    norms = [layer for layer in normed.layers if type(layer).__name__ == "BatchNormalization"]
+    assert len(norms) == len(convs) == 10  # two per block: 2 down, bottom, 2 merge
+    assert all(not normed.get_layer(n.name.removesuffix("_norm")).use_bias for n in norms)
+    out = normed(np.random.RandomState(0).rand(2, 28, 28, 1).astype("float32"), training=False).numpy()
+    assert out.shape == (2, 28, 28, 1) and out.min() >= 0 and out.max() <= 1
