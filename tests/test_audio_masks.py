@@ -6,18 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import speechlike as _speechlike
+
 from dae import audio as A
 
 SR = 8000
-
-
-def _speechlike(seconds: float = 2.0, seed: int = 0) -> np.ndarray:
-    """A voiced, syllable-like test signal: harmonics of 120 Hz under a 4 Hz envelope, plus faint breath noise."""
-    t = np.arange(int(seconds * SR)) / SR
-    envelope = np.clip(np.sin(2 * np.pi * 2 * t), 0, None) ** 2
-    voice = sum(np.sin(2 * np.pi * 120 * k * t) / k for k in range(1, 20))
-    breath = 0.01 * np.random.default_rng(seed).standard_normal(t.size)
-    return (0.2 * envelope * voice + breath).astype(np.float32)
 
 
 @pytest.fixture()
