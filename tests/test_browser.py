@@ -5,7 +5,9 @@ machine without internet. For each page: no console errors, no failed requests, 
 the server, every image loaded, every audio element playable with a non-zero duration, formulas
 typeset by the book's own MathJax; for each notebook chapter, a Colab button that opens that
 chapter's notebook; for each static slider (``dae.sliders.static``), moving it changes the images and
-the PSNR text, and its text keeps its contrast in the theme's light and dark modes. Screenshots of each
+the PSNR text, and its text keeps its contrast in the theme's light and dark modes; for each static sound
+slider (``dae.sliders.static_audio``, ``data-kind="audio"``), moving it also swaps every player's clip but
+the clean one's, and the new clips play. Screenshots of each
 page, and of each slider at two positions, go to ``$DAE_SCREENSHOTS`` (scripts/test.sh: _build/quick/screenshots).
 
 Runs against ``$DAE_BOOK_HTML`` (scripts/test.sh sets it to the quick build) and is skipped only when
@@ -60,12 +62,18 @@ def _notebook(page: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _has_live_slider(page: str) -> bool:
+def _live_slider_kinds(page: str) -> set[str]:
+    """The kinds of live slider a notebook page calls: 'image' (``sliders.live``), 'audio' (``sliders.live_audio``)."""
     notebook = _notebook(page)
     if notebook is None:
-        return False
+        return set()
     cells = json.loads(notebook.read_text())["cells"]
-    return any("sliders.live(" in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return {kind for kind, call in (("image", "sliders.live("), ("audio", "sliders.live_audio(")) if call in code}
+
+
+def _has_live_slider(page: str) -> bool:
+    return bool(_live_slider_kinds(page))
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +148,8 @@ IMAGES_JS = """async () => {
     alt: i.getAttribute("alt") || "", caption: !!(i.closest("figure") && i.closest("figure").querySelector("figcaption"))}));
 }"""
 
-AUDIO_JS = """async () => {
-  const players = [...document.querySelectorAll("audio")];
+AUDIO_JS = """async (root) => {
+  const players = [...(root || document).querySelectorAll("audio")];
   const wait = a => new Promise(r => {
     if (a.readyState >= 1 || a.error) return r();
     a.addEventListener("loadedmetadata", r, {once: true}); a.addEventListener("error", r, {once: true});
@@ -164,7 +172,14 @@ MATH_JS = """async () => {
 }"""
 
 SLIDER_STATE_JS = """root => ({
+  kind: root.getAttribute("data-kind") || "image",
   srcs: [...root.querySelectorAll("img")].map(i => i.src),
+  // each player's clip as a hash of its data URI (a clip is ~0.1 MB; headers alike, so no prefix will do)
+  clips: [...root.querySelectorAll("audio")].map(a => {
+    const s = a.querySelector("source"), src = (s && s.getAttribute("src")) || a.getAttribute("src") || "";
+    let h = 5381; for (let i = 0; i < src.length; i++) h = ((h * 33) ^ src.charCodeAt(i)) >>> 0;
+    return src.length + ":" + h;
+  }),
   alts: [...root.querySelectorAll("img")].map(i => i.alt),
   psnr: [...root.querySelectorAll(".dae-slider-psnr")].map(s => s.textContent),
   level: root.querySelector("input[type=range]").value,
@@ -230,9 +245,13 @@ def _visit(browser, base: str, page_name: str, scheme: str, shots: Path | None) 
             after = root.evaluate(SLIDER_STATE_JS)
             if shots is not None:
                 page.screenshot(path=str(shots / f"{stem}-slider{k + 1}-end-{scheme}.png"))
-            root.query_selector("select").select_option(index=1)  # the next noise type, same level
-            other_noise = root.evaluate(SLIDER_STATE_JS)
-            visit.sliders.append({"before": before, "after": after, "other_noise": other_noise})
+            other_noise, clips_after = None, []
+            if root.query_selector("select"):  # an image slider: the next noise type, same level
+                root.query_selector("select").select_option(index=1)
+                other_noise = root.evaluate(SLIDER_STATE_JS)
+            if after["clips"]:  # a sound slider: the clips it swapped in must load and play
+                clips_after = root.evaluate(AUDIO_JS)
+            visit.sliders.append({"before": before, "after": after, "other_noise": other_noise, "clips_after": clips_after})
         # Events still arriving after the interactions count too.
         page.wait_for_load_state("networkidle")
     finally:
@@ -295,11 +314,26 @@ def test_colab_button_opens_this_chapter(visits, page):
     assert links == [expected], f"{page}: Colab links {links}, expected [{expected}]"
 
 
+def _check_clips_swap(where: str, before: dict, after: dict, clips_after: list) -> None:
+    """A sound slider moved: the clean clip (first) stays, every other clip changes, and the new clips play."""
+    assert len(after["clips"]) == len(after["srcs"]), f"{where}: one player per spectrogram expected, got {after}"
+    assert after["clips"][0] == before["clips"][0], f"{where}: the clean clip changed with the SNR"
+    assert all(a != b for a, b in zip(after["clips"][1:], before["clips"][1:])), f"{where}: clips unchanged"
+    assert len(clips_after) == len(after["clips"]), f"{where}: players {clips_after}"
+    for player in clips_after:
+        assert player["error"] is None and player["readyState"] >= 1 and 0 < player["duration"] < float("inf"), (
+            f"{where}: a clip swapped in by the slider does not play: {player}"
+        )
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_static_sliders_move(visits, page):
     visit = visits(page)
-    if _has_live_slider(page):
-        assert visit.sliders, f"{page} has a live ipywidgets slider but its page shows no static one (dae.sliders.static)"
+    for kind in sorted(_live_slider_kinds(page)):
+        assert any(s["before"]["kind"] == kind for s in visit.sliders), (
+            f"{page} has a live ipywidgets {kind} slider but its page shows no static one "
+            f"({'dae.sliders.static_audio' if kind == 'audio' else 'dae.sliders.static'})"
+        )
     for k, slider in enumerate(visit.sliders, 1):
         before, after, other = slider["before"], slider["after"], slider["other_noise"]
         assert before["ready"] == "true", f"{page}: slider {k}'s script did not run"
@@ -308,7 +342,10 @@ def test_static_sliders_move(visits, page):
         assert all(a != b for a, b in zip(after["srcs"][1:], before["srcs"][1:])), f"{page}: slider {k}: images unchanged"
         assert after["psnr"] != before["psnr"], f"{page}: slider {k}: PSNR text unchanged ({after['psnr']})"
         assert after["alts"] != before["alts"], f"{page}: slider {k}: alt text does not follow the slider"
-        assert other["srcs"][1] != after["srcs"][1] and other["psnr"] != after["psnr"], f"{page}: slider {k}: noise choice ignored"
+        if other is not None:
+            assert other["srcs"][1] != after["srcs"][1] and other["psnr"] != after["psnr"], f"{page}: slider {k}: noise choice ignored"
+        if before["kind"] == "audio" or before["clips"]:
+            _check_clips_swap(f"{page}: slider {k}", before, after, slider["clips_after"])
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if _has_live_slider(p)])
@@ -346,3 +383,44 @@ def test_static_slider_block_works_on_its_own(browser, images):
     assert before["ready"] == "true" and before["level"] == "0" and after["level"] == "1"
     assert after["valuetext"] == "0.30" and after["psnr"] != before["psnr"] and after["srcs"][1] != before["srcs"][1]
     assert other_digit["srcs"][0] != after["srcs"][0], "choosing another digit should change the clean image"
+
+
+def test_static_audio_slider_block_works_on_its_own(browser):
+    """The block from dae.sliders.static_audio in a bare page: players, spectrograms and SI-SDR follow the slider."""
+    from conftest import speechlike
+
+    from dae import audio, sliders
+
+    sr = 8000
+    clean = speechlike(1.0, sr=sr)
+    noise = audio.make_noise("white", clean.size, sr, seed=1)
+    block = sliders.static_audio_html(clean, noise, {"identity": lambda y: y, "halved": lambda y: 0.5 * y}, sr,
+                                      snrs=(-5, 5, 15), snr_db=-5)
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda r: r.abort())
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.set_content(f"<!doctype html><html><body>{block}</body></html>")
+        root = page.query_selector(".dae-slider")
+        clips_before = root.evaluate(AUDIO_JS)
+        before = root.evaluate(SLIDER_STATE_JS)
+        root.query_selector("input[type=range]").focus()
+        page.keyboard.press("ArrowRight")
+        after = root.evaluate(SLIDER_STATE_JS)
+        clips_after = root.evaluate(AUDIO_JS)
+        page.keyboard.press("ArrowLeft")  # back to the start: the position the script read back from the markup
+        back = root.evaluate(SLIDER_STATE_JS)
+    finally:
+        context.close()
+    assert not errors, errors
+    assert before["kind"] == "audio" and before["ready"] == "true" and before["level"] == "0" and after["level"] == "1"
+    assert before["valuetext"] == "-5 dB" and after["valuetext"] == "5 dB"
+    assert before["psnr"][0] == "target" and all(p.startswith("SI-SDR ") for p in after["psnr"][1:])
+    assert after["psnr"][1:] != before["psnr"][1:] and after["alts"][1:] != before["alts"][1:]
+    assert after["srcs"][0] == before["srcs"][0] and all(a != b for a, b in zip(after["srcs"][1:], before["srcs"][1:]))
+    assert all(abs(player["duration"] - 1.0) < 0.01 for player in clips_before), clips_before
+    _check_clips_swap("static_audio_html", before, after, clips_after)
+    assert back == before

@@ -156,3 +156,209 @@ def test_static_returns_notebook_html(images):
     pytest.importorskip("IPython")
     shown = sliders.static(images[:1], {"identity": _identity}, levels=LEVELS)
     assert shown._repr_html_().startswith('<div class="dae-slider"')
+
+
+# --- the sound slider: one clip at a grid of SNRs, players, spectrograms and SI-SDR -----------------
+
+SR = 8000
+SNRS = (-5, 5, 15)
+
+
+@pytest.fixture()
+def clip():
+    """1 s of speech-like sound and 1 s of white noise at 8 kHz."""
+    from conftest import speechlike
+
+    from dae import audio
+
+    clean = speechlike(1.0, sr=SR)
+    return clean, audio.make_noise("white", clean.size, SR, seed=1)
+
+
+def _halved(y):
+    return 0.5 * y
+
+
+@pytest.mark.parametrize("snr_db", [-5.0, 0.0, 12.5])
+def test_audio_frame_noisy_si_sdr_is_the_snr_for_white_noise(clip, snr_db):
+    clean, noise = clip
+    # Only the noise's chance correlation with the clip (about 0.1 dB at -5 dB over 1 s) tells SI-SDR from SNR:
+    # with it removed they must agree.
+    c, n = clean - clean.mean(), noise - noise.mean()
+    noise = (n - (np.dot(n, c) / np.dot(c, c)) * c).astype(np.float32)
+    shown = sliders.audio_frame(clean, noise, {}, snr_db, SR)
+    assert shown["snr_db"] == snr_db and shown["noisy"].dtype == np.float32 and shown["noisy"].shape == clean.shape
+    assert list(shown["si_sdr"]) == ["noisy input"]
+    assert shown["si_sdr"]["noisy input"] == pytest.approx(snr_db, abs=0.1)
+
+
+def test_audio_frame_identity_keeps_the_noisy_si_sdr_and_scaling_does_not_count(clip):
+    clean, noise = clip
+    shown = sliders.audio_frame(clean, noise, {"identity": lambda y: y, "halved": _halved}, 5.0, SR)
+    assert list(shown["outputs"]) == ["identity", "halved"]
+    np.testing.assert_array_equal(shown["outputs"]["identity"], shown["noisy"])
+    assert shown["si_sdr"]["identity"] == pytest.approx(shown["si_sdr"]["noisy input"])
+    assert shown["si_sdr"]["halved"] == pytest.approx(shown["si_sdr"]["noisy input"], abs=1e-4)  # SI-SDR ignores scale
+
+
+def test_audio_frame_gives_each_denoiser_a_copy_of_the_noisy_input(clip):
+    clean, noise = clip
+
+    def in_place(y):
+        y *= 0.0
+        return y
+
+    shown = sliders.audio_frame(clean, noise, {"zeroes its input": in_place, "identity": lambda y: y}, 0.0, SR)
+    assert np.any(shown["noisy"]) and np.any(shown["outputs"]["identity"])
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        ({"noise": "short"}, ValueError, "same length, got 8000 and 7999"),
+        ({"denoisers": {"broken": "not a function"}}, ValueError, "denoiser 'broken' must be callable"),
+        ({"denoisers": {"short": lambda y: y[:-1]}}, ValueError, "denoiser 'short' returned shape \\(7999,\\) .* 8000 samples"),
+        ({"denoisers": {"stereo": lambda y: np.stack([y, y])}}, ValueError, "denoiser 'stereo' returned shape \\(2, 8000\\)"),
+        ({"denoisers": {"nan": lambda y: y * np.nan}}, ValueError, "output of denoiser 'nan' contains NaN"),
+        ({"denoisers": {"noisy input": lambda y: y}}, ValueError, "'noisy input' is taken"),
+        ({"denoisers": [lambda y: y]}, ValueError, "denoisers must be a mapping"),
+        ({"snr_db": float("nan")}, ValueError, "snr_db must be a finite number"),
+        ({"sr": 0}, ValueError, "sample rate .* got 0"),
+        ({"sr": 8000.5}, ValueError, "sample rate .* got 8000.5"),
+        ({"clean": "nan"}, ValueError, "clean contains NaN"),
+    ],
+)
+def test_audio_frame_rejects_bad_inputs(clip, change, error, message):
+    clean, noise = clip
+    args = {"clean": clean, "noise": noise, "denoisers": {}, "snr_db": 0.0, "sr": SR, **change}
+    if isinstance(args["noise"], str):
+        args["noise"] = noise[:-1]
+    if isinstance(args["clean"], str):
+        args["clean"] = np.where(np.arange(clean.size) == 3, np.nan, clean).astype(np.float32)
+    with pytest.raises(error, match=message):
+        sliders.audio_frame(**args)
+
+
+def test_static_audio_frames_are_the_live_frames(clip):
+    clean, noise = clip
+    denoisers = {"identity": lambda y: y, "halved": _halved}
+    data = sliders.static_audio_frames(clean, noise, denoisers, SR, snrs=SNRS)
+    assert data["snrs"] == list(SNRS) and data["names"] == ["noisy input", "identity", "halved"] and data["sr"] == SR
+    for snr, shown in zip(SNRS, data["frames"]):
+        live = sliders.audio_frame(clean, noise, denoisers, snr, SR)
+        np.testing.assert_array_equal(shown["noisy"], live["noisy"])
+        assert shown["si_sdr"] == live["si_sdr"]
+
+
+@pytest.mark.parametrize(
+    "snrs, message", [([], "snrs is empty"), ([5, 0], "increase strictly"), ([0, float("inf")], "finite"), (["loud"], "numbers of dB")]
+)
+def test_static_audio_rejects_bad_grids(clip, snrs, message):
+    with pytest.raises(ValueError, match=message):
+        sliders.static_audio_html(*clip, {}, SR, snrs=snrs)
+
+
+def _wav(uri: str):
+    """A 'data:audio/wav;base64,...' URI -> (rate, channels, bytes per sample, int16 samples)."""
+    import base64
+    import io
+    import wave
+
+    assert uri.startswith("data:audio/wav;base64,")
+    with wave.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as wav:
+        frames = wav.readframes(wav.getnframes())
+        return wav.getframerate(), wav.getnchannels(), wav.getsampwidth(), np.frombuffer(frames, dtype="<i2")
+
+
+@pytest.fixture()
+def audio_block(clip):
+    denoisers = {"identity": lambda y: y, "halved": _halved}
+    return sliders.static_audio_html(*clip, denoisers, SR, snrs=SNRS, snr_db=4.0)
+
+
+def test_static_audio_html_embeds_one_clip_and_picture_per_signal_and_position(audio_block):
+    import re
+
+    signals = 1 + 2  # the noisy input and two outputs at each position, the clean target once
+    clips = re.findall(r"data:audio/wav;base64,[A-Za-z0-9+/=]+", audio_block)
+    pictures = re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", audio_block)
+    assert len(clips) == len(SNRS) * signals + 1 and len(pictures) == len(SNRS) * signals + 1
+    assert len(set(clips)) == len(clips) - len(SNRS)  # the identity's output is the noisy input, at each position
+    for uri in clips:
+        rate, channels, width, samples = _wav(uri)
+        assert (rate, channels, width, samples.size) == (SR, 1, 2, SR)
+    assert max(int(np.abs(_wav(uri)[3]).max()) for uri in clips) == 32767  # the loudest clip at full scale
+
+
+def test_static_audio_html_is_self_contained_and_describes_every_picture(audio_block):
+    import re
+
+    assert "http://" not in audio_block and "https://" not in audio_block and 'src="/' not in audio_block
+    assert audio_block.startswith('<div class="dae-slider"') and 'data-kind="audio"' in audio_block
+    images = re.findall(r"<img [^>]*>", audio_block)
+    assert len(images) == 1 + 3  # the markup shows the clean target and the starting position
+    assert all(re.search(r'alt="[^"]{10,}"', tag) for tag in images)
+    assert 'alt="noisy input spectrogram at input SNR 5 dB: SI-SDR' in audio_block
+    assert audio_block.count("<audio ") == 4 and audio_block.count('type="audio/wav"') == 4
+
+
+def test_static_audio_html_slider_has_one_position_per_snr_and_starts_at_the_nearest(audio_block, clip):
+    import re
+
+    (slider,) = re.findall(r'<input type="range"[^>]*>', audio_block)
+    assert 'min="0"' in slider and f'max="{len(SNRS) - 1}"' in slider
+    assert 'value="1"' in slider and 'aria-valuetext="5 dB"' in slider
+    shown = sliders.audio_frame(*clip, {"identity": lambda y: y}, 5.0, SR)
+    assert 'dae-slider-psnr" id="' in audio_block and sliders.si_sdr_text(shown["si_sdr"]["identity"]) in audio_block
+    assert re.search(r'<span class="dae-slider-psnr">target</span>', audio_block)
+
+
+def test_static_audio_html_ids_are_unique_and_names_escaped(clip):
+    import re
+
+    first = sliders.static_audio_html(*clip, {"<b>x</b> & co": _halved}, SR, snrs=(0,))
+    second = sliders.static_audio_html(*clip, {"<b>x</b> & co": _halved}, SR, snrs=(0,))
+    ids = lambda text: set(re.findall(r'\bid="([^"]+)"', text))
+    assert ids(first) and not ids(first) & ids(second)
+    markup = first.split('<script type="application/json"')[0]
+    assert "<b>x</b> & co" not in markup and "&lt;b&gt;x&lt;/b&gt; &amp; co" in markup
+
+
+def test_wav_data_uri_matches_the_notebook_player(clip):
+    import base64
+
+    from dae import audio
+
+    clean = clip[0]
+    uri = sliders.wav_data_uri(clean, SR)
+    assert base64.b64decode(uri.split(",", 1)[1]) == audio.player(clean, SR).data  # the same bytes
+    quieter = _wav(sliders.wav_data_uri(clean, SR, peak=2 * float(np.abs(clean).max())))[3]
+    assert np.abs(quieter).max() == 32767 // 2
+    with pytest.raises(ValueError, match="peak of 2"):
+        sliders.wav_data_uri(clean, SR, peak=0.5 * float(np.abs(clean).max()))
+    with pytest.raises(ValueError, match="peak must be a positive"):
+        sliders.wav_data_uri(clean, SR, peak=0.0)
+
+
+def test_static_audio_returns_notebook_html(clip):
+    pytest.importorskip("IPython")
+    shown = sliders.static_audio(*clip, {}, SR, snrs=(0,))
+    assert shown._repr_html_().startswith('<div class="dae-slider"')
+
+
+def test_live_audio_returns_a_widget_that_redraws(clip):
+    widgets = pytest.importorskip("ipywidgets")
+    import matplotlib.pyplot as plt
+
+    box = sliders.live_audio(*clip, {"halved": _halved}, SR, snr_db=4.0, snrs=SNRS)
+    assert isinstance(box, widgets.Widget)
+    slider = box.children[0]
+    assert slider.value == 5.0 and [label for label, _ in slider.options] == ["-5 dB", "5 dB", "15 dB"]
+    plt.close("all")
+    slider.value = 15.0  # the callback runs again (outside a kernel its output goes to stdout)
+    figures = [plt.figure(n) for n in plt.get_fignums()]
+    assert len(figures) == 1
+    titles = [ax.get_title() for ax in figures[0].axes if ax.get_title()]
+    assert titles[0] == "clean (target)" and titles[1].startswith("noisy input, SI-SDR 1") and titles[2].startswith("halved, SI-SDR")
+    with pytest.raises(ValueError, match="denoiser 'x' must be callable"):
+        sliders.live_audio(*clip, {"x": 3}, SR)
