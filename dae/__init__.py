@@ -4,7 +4,8 @@ Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (
 mirrors), ``noise``, ``models``, ``train``, ``metrics``, ``baselines`` (classical denoisers),
 ``evaluate`` (one table per noise setting, robustness sweeps), ``audio`` (sound: noise at an SNR,
 spectrogram features and their inverses, spectral gating, players), ``audio_metrics`` (SI-SDR,
-STOI, PESQ), ``plots``, ``sliders``,
+STOI, PESQ, log-spectral distance), ``speech`` (the speech chapter's model as a recipe later chapters
+call), ``cache`` (trained models kept between chapters of one build), ``plots``, ``sliders``,
 ``results`` (the JSON record of every table) and ``source`` (showing this package's code in a page).
 """
 
@@ -13,7 +14,7 @@ import os
 # TensorFlow's C++ start-up messages (CPU features, CUDA probing) are noise in a rendered page.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from . import audio, audio_metrics, baselines, data, evaluate, metrics, models, noise, plots, results, settings, sliders, source, train
+from . import audio, audio_metrics, baselines, cache, data, evaluate, metrics, models, noise, plots, results, settings, sliders, source, speech, train
 
-__all__ = ["audio", "audio_metrics", "baselines", "data", "evaluate", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "train"]
+__all__ = ["audio", "audio_metrics", "baselines", "cache", "data", "evaluate", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "speech", "train"]
 __version__ = "0.1.0"

@@ -1,6 +1,8 @@
-"""Speech quality measures: SNR, SI-SDR, STOI and narrow-band PESQ, one pair or a batch at a time.
+"""Sound quality measures: SNR, SI-SDR, STOI, narrow-band PESQ and log-spectral distance, one pair or a batch at a time.
 
-``evaluate`` returns the means under the names the results record uses (``si_sdr_db``, ``stoi``, ``pesq``).
+``evaluate`` returns the means under the names the results record uses (``si_sdr_db``, ``stoi``, ``pesq``,
+``lsd_db``). STOI and PESQ model how people hear *speech*; for other sounds use SI-SDR and the
+log-spectral distance (``measures=SOUND_MEASURES``).
 When a measure is undefined for a pair (PESQ finds no speech, a signal is too short or silent) the functions
 raise ValueError naming the cause, and the batch functions name the pair; they never return NaN, because a
 mean that silently skips pairs would not be the mean of the test set.
@@ -13,9 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .audio import check_audio, check_rate, resample
+from .audio import check_audio, check_rate, resample, stft
 
 PESQ_RATE = 8000  # narrow-band PESQ (ITU-T P.862) is defined at 8 kHz
+SPEECH_MEASURES = ("si_sdr_db", "stoi", "pesq")
+SOUND_MEASURES = ("si_sdr_db", "lsd_db")
+LSD_FLOOR_DB = 80.0  # spectrogram levels more than this far below the reference's loudest bin count as silence
 
 
 def _pair(reference, estimate) -> tuple[np.ndarray, np.ndarray]:
@@ -109,6 +114,27 @@ def pesq_nb(reference, estimate, sr: int = PESQ_RATE) -> float:
         raise ValueError(f"PESQ failed: {type(err).__name__}: {err}") from err
 
 
+def log_spectral_distance(reference, estimate, floor_db: float = LSD_FLOOR_DB) -> float:
+    """Log-spectral distance in dB (0 for identical spectrograms; lower is better) between two equal-length signals.
+
+    Both STFT power spectrograms (``dae.audio.stft`` frames) are taken in dB relative to the reference's loudest
+    bin and floored at ``-floor_db``; per frame, the root mean square over frequencies of their difference; then
+    the mean over frames. Unlike SI-SDR it ignores phase and weighs quiet bins like loud ones, so noise left in
+    the pauses counts as much as damage to the loud parts.
+    """
+    reference, estimate = _pair(reference, estimate)
+    if not (np.isfinite(floor_db) and floor_db > 0):
+        raise ValueError(f"floor_db must be a positive number of dB, got {floor_db!r}")
+    ref_power, est_power = np.abs(stft(reference)) ** 2, np.abs(stft(estimate)) ** 2
+    peak = ref_power.max()
+    if peak <= 0:
+        raise ValueError("reference is silent (all zeros): its spectrogram has no level to compare with")
+    floor = peak * 10 ** (-floor_db / 10)
+    ref_db = 10 * np.log10(np.maximum(ref_power, floor) / peak)
+    est_db = 10 * np.log10(np.maximum(est_power, floor) / peak)
+    return float(np.sqrt(((ref_db - est_db) ** 2).mean(axis=0)).mean())
+
+
 def _batches(references, estimates) -> list[tuple[np.ndarray, np.ndarray]]:
     if isinstance(references, np.ndarray) and references.ndim == 1:
         raise ValueError("references must be a sequence of signals (or an (N, samples) array), got one 1-D signal")
@@ -119,20 +145,37 @@ def _batches(references, estimates) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(zip(references, estimates))
 
 
-def scores(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int) -> dict[str, np.ndarray]:
-    """Per-pair SI-SDR (dB), STOI and PESQ (narrow-band) as arrays of length N, keyed ``si_sdr_db``, ``stoi``, ``pesq``."""
+def _measure(name: str, reference, estimate, sr: int) -> float:
+    if name == "si_sdr_db":
+        return si_sdr(reference, estimate)
+    if name == "stoi":
+        return stoi(reference, estimate, sr)
+    if name == "pesq":
+        return pesq_nb(reference, estimate, sr)
+    return log_spectral_distance(reference, estimate)
+
+
+def scores(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int,
+           measures: Sequence[str] = SPEECH_MEASURES) -> dict[str, np.ndarray]:
+    """Per-pair measures as arrays of length N: by default SI-SDR (dB), STOI and PESQ, keyed ``si_sdr_db``, ``stoi``, ``pesq``.
+
+    ``measures`` picks among those and ``lsd_db`` (:func:`log_spectral_distance`); ``SOUND_MEASURES`` suits sounds other than speech.
+    """
     sr = check_rate(sr)
-    out = {"si_sdr_db": [], "stoi": [], "pesq": []}
+    known = (*SPEECH_MEASURES, "lsd_db")
+    if isinstance(measures, str) or not measures or any(m not in known for m in measures):
+        raise ValueError(f"measures must be a non-empty sequence of {known}, got {measures!r}")
+    out = {name: [] for name in measures}
     for k, (reference, estimate) in enumerate(_batches(references, estimates)):
         try:
-            out["si_sdr_db"].append(si_sdr(reference, estimate))
-            out["stoi"].append(stoi(reference, estimate, sr))
-            out["pesq"].append(pesq_nb(reference, estimate, sr))
+            for name in measures:
+                out[name].append(_measure(name, reference, estimate, sr))
         except (ValueError, TypeError) as err:
             raise type(err)(f"pair {k}: {err}") from err
     return {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
 
 
-def evaluate(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int) -> dict[str, float]:
-    """Mean SI-SDR (dB), STOI and PESQ over pairs, keyed as the results record expects: ``Recorder.add(**evaluate(...))``."""
-    return {name: float(values.mean()) for name, values in scores(references, estimates, sr).items()}
+def evaluate(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int,
+             measures: Sequence[str] = SPEECH_MEASURES) -> dict[str, float]:
+    """Mean of each measure over pairs (default SI-SDR, STOI, PESQ), keyed as the results record expects: ``Recorder.add(**evaluate(...))``."""
+    return {name: float(values.mean()) for name, values in scores(references, estimates, sr, measures).items()}

@@ -1,7 +1,7 @@
 """The JSON record of every table a chapter prints: ``_build/results/<chapter>.json`` or ``$DAE_RESULTS_DIR``.
 
 Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
-(``psnr_db``, ``ssim``, later ``si_sdr_db``, ``stoi``, ``pesq``), ``seconds``, ``quick`` and ``device``.
+(``psnr_db``, ``ssim``; for sound ``si_sdr_db``, ``stoi``, ``pesq``, ``lsd_db``), ``seconds``, ``quick`` and ``device``.
 The README's results table is made from these files (``python -m dae --readme README.md``).
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS_ENV = "DAE_RESULTS_DIR"
-METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq")
+METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq", "lsd_db")
 KINDS = ("noisy", "classical", "seed-model", "model", "oracle", "ceiling")
 
 

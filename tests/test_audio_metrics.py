@@ -162,3 +162,32 @@ def test_evaluate_is_fast_enough_for_a_test_set():
     evaluate(refs, ests, SR)
     # About 0.1 s per 3 s utterance on a laptop core, so 100 utterances take seconds; generous for busy CI.
     assert time.perf_counter() - start < 15
+
+
+# --- Log-spectral distance and the choice of measures -------------------------------------------
+
+
+def test_log_spectral_distance_is_zero_for_identical_and_grows_with_noise(speech):
+    from dae.audio_metrics import log_spectral_distance
+
+    assert log_spectral_distance(speech, speech) == pytest.approx(0.0, abs=1e-9)
+    assert log_spectral_distance(speech, 3.0 * speech) == pytest.approx(20 * np.log10(3.0), abs=0.05)
+    distances = [log_spectral_distance(speech, A.add_noise(speech, "white", snr, SR, seed=2)) for snr in (20, 10, 0)]
+    assert distances[0] < distances[1] < distances[2]
+    with pytest.raises(ValueError, match="silent"):
+        log_spectral_distance(np.zeros(800, np.float32), speech[:800])
+    with pytest.raises(ValueError, match="floor_db"):
+        log_spectral_distance(speech, speech, floor_db=0)
+
+
+def test_measures_pick_what_scores_and_evaluate_compute(speech):
+    from dae.audio_metrics import SOUND_MEASURES
+
+    noisy = A.add_noise(speech, "pink", 5.0, SR, seed=3)
+    sound = evaluate([speech, speech], [noisy, speech], SR, measures=SOUND_MEASURES)
+    assert set(sound) == {"si_sdr_db", "lsd_db"}
+    assert sound["lsd_db"] > 0
+    with pytest.raises(ValueError, match="measures must be"):
+        scores([speech], [noisy], SR, measures=("loudness",))
+    with pytest.raises(ValueError, match="measures must be"):
+        scores([speech], [noisy], SR, measures="lsd_db")

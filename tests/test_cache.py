@@ -1,0 +1,127 @@
+"""dae.cache and dae.speech: a model is trained once per configuration and code, then loaded; the speech recipe's pieces."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from dae import cache, data, settings as settings_module, speech
+
+
+@pytest.fixture()
+def results_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def tiny_model(seed: int = 0):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(3,))
+    return keras.Model(inputs, keras.layers.Dense(2, name="out")(inputs))
+
+
+def make_trainer(calls: list, seed: int = 0):
+    def train():
+        calls.append(1)
+        return tiny_model(seed), {"loss": [np.float32(0.5), 0.25], "seconds": np.float64(1.5)}
+
+    return train
+
+
+def test_trains_once_then_loads_the_same_weights(results_dir):
+    calls = []
+    first = cache.cached_model("tiny", {"epochs": 2}, [tiny_model], make_trainer(calls))
+    assert not first.loaded and calls == [1]
+    assert first.path.parent == results_dir / "models" and first.path.is_file()
+    assert first.info == {"loss": [0.5, 0.25], "seconds": 1.5}
+    again = cache.cached_model("tiny", {"epochs": 2}, [tiny_model], make_trainer(calls, seed=1))
+    assert again.loaded and calls == [1]
+    assert again.info == first.info
+    x = np.ones((4, 3), dtype=np.float32)
+    np.testing.assert_allclose(again.model.predict(x, verbose=0), first.model.predict(x, verbose=0), rtol=1e-6)
+    record = json.loads(first.path.with_suffix(".json").read_text())
+    assert record["name"] == "tiny" and record["config"] == {"epochs": 2}
+
+
+def test_other_settings_or_other_code_train_a_new_model(results_dir):
+    calls = []
+    cache.cached_model("tiny", {"epochs": 2}, [tiny_model], make_trainer(calls))
+    cache.cached_model("tiny", {"epochs": 3}, [tiny_model], make_trainer(calls))
+    cache.cached_model("tiny", {"epochs": 2}, [tiny_model, make_trainer], make_trainer(calls))
+    assert calls == [1, 1, 1]
+    assert len(list((results_dir / "models").glob("tiny-*.keras"))) == 3
+
+
+def test_key_is_stable_and_depends_on_everything_it_names():
+    key = cache.model_key("m", {"a": 1, "b": [1, 2]}, [tiny_model])
+    assert key == cache.model_key("m", {"b": [1, 2], "a": 1}, [tiny_model])
+    assert key.startswith("m-") and len(key) == len("m-") + 16
+    assert key != cache.model_key("m", {"a": 2, "b": [1, 2]}, [tiny_model])
+    assert key != cache.model_key("m", {"a": 1, "b": [1, 2]}, [make_trainer])
+    assert key != cache.model_key("n", {"a": 1, "b": [1, 2]}, [tiny_model])
+
+
+def test_an_unreadable_file_is_reported_and_retrained(results_dir):
+    calls = []
+    first = cache.cached_model("tiny", {}, [tiny_model], make_trainer(calls))
+    first.path.write_bytes(b"not a keras file")
+    with pytest.warns(UserWarning, match="could not load the cached model"):
+        again = cache.cached_model("tiny", {}, [tiny_model], make_trainer(calls))
+    assert not again.loaded and calls == [1, 1]
+
+
+def test_bad_arguments_are_named(results_dir):
+    with pytest.raises(ValueError, match="name must be"):
+        cache.model_key("Bad Name", {}, [tiny_model])
+    with pytest.raises(TypeError, match="config must be a mapping"):
+        cache.model_key("m", [1], [tiny_model])
+    with pytest.raises(TypeError, match="source can be read"):
+        cache.model_key("m", {}, [len])
+    with pytest.raises(ValueError, match="only finite numbers"):
+        cache.cached_model("m", {}, [tiny_model], lambda: (tiny_model(), {"loss": float("nan")}))
+    with pytest.raises(TypeError, match=r"must return \(model, info\)"):
+        cache.cached_model("m", {}, [tiny_model], lambda: tiny_model())
+
+
+def fake_recordings(speakers=("ann", "bob", "cy"), per_speaker=6):
+    rng = np.random.default_rng(0)
+    return [data.Recording(digit, speaker, 0, (0.1 * rng.standard_normal(2400)).astype(np.float32), 8000)
+            for speaker in speakers for digit in range(per_speaker)]
+
+
+def test_training_set_pools_hold_only_the_other_speakers():
+    recordings = fake_recordings()
+    utterances, pools = speech.training_set(recordings, per_speaker=2)
+    assert len(utterances) == len(pools) == 6
+    assert all(2.0 <= len(u) / 8000 <= 5.0 for u in utterances)
+    by_speaker = {s: [r.audio for r in recordings if r.speaker == s] for s in ("ann", "bob", "cy")}
+    for k, pool in enumerate(pools):
+        speaker = ("ann", "bob", "cy")[k // 2]
+        assert not any(any(p is a for a in by_speaker[speaker]) for p in pool)
+        assert len(pool) == 3  # a quarter of the other two speakers' 12 recordings
+    again, _ = speech.training_set(recordings, per_speaker=2)
+    assert all(np.array_equal(a, b) for a, b in zip(utterances, again))
+    with pytest.raises(ValueError, match="empty"):
+        speech.training_set([], per_speaker=2)
+
+
+def test_recipe_follows_quick_mode_and_the_model_trains(results_dir):
+    quick = settings_module.Settings(quick=True, seed=0, device="CPU")
+    full = settings_module.Settings(quick=False, seed=0, device="CPU")
+    assert speech.recipe(quick)["epochs"] < speech.recipe(full)["epochs"]
+    assert speech.recipe(quick)["train_per_speaker"] < speech.recipe(full)["train_per_speaker"]
+    utterances, pools = speech.training_set(fake_recordings(), per_speaker=1)
+    x, y = __import__("dae").audio.training_patches(utterances, pools, 8, seed=0)
+    _, _, model = speech.new_mask_model(x)
+    lines = []
+    record = speech.train_mask_model(model, utterances, pools, epochs=2, width=8, first=(x, y), log=lines.append)
+    assert len(record["loss"]) == len(record["epoch_seconds"]) == 2 and len(lines) == 2
+    assert all(np.isfinite(record["loss"]))
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        speech.train_mask_model(model, utterances, pools, epochs=0)
+    with pytest.raises(ValueError, match="first_features must have shape"):
+        speech.new_mask_model(np.zeros((2, 10, 8)))
