@@ -398,12 +398,12 @@ def _frame_signals(frame_: dict) -> dict[str, np.ndarray]:
 
 def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int,
                snr_db: float = 0.0, snrs=AUDIO_SNRS):
-    """An ipywidgets SNR slider over ``snrs`` (dB) that redraws players and spectrograms of ``audio_frame``; returns the widget.
+    """Show an ipywidgets SNR slider over ``snrs`` (dB) that redraws players and spectrograms of ``audio_frame``.
 
     clean and noise are (samples,) floats at ``sr`` Hz; each denoiser maps the noisy (samples,) to the same
     length. The players (``dae.audio.players``, one loudness scale per position) and the spectrograms
     (``dae.audio.plot_spectrograms``) show the clean target, the noisy input and each output, labelled with
-    its SI-SDR. End a cell with the call (or pass the widget to ``display``) to show it.
+    its SI-SDR.
     """
     import ipywidgets as widgets
     from IPython.display import display
@@ -427,7 +427,7 @@ def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.n
         plt.show()
 
     out = widgets.interactive_output(redraw, {"snr_db": snr_box})
-    return widgets.VBox([snr_box, out])
+    display(widgets.VBox([snr_box, out]))
 
 
 def static_audio_frames(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int,

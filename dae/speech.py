@@ -58,24 +58,46 @@ def new_mask_model(first_features):
     return models.spectrogram_denoiser(mean=frames.mean(axis=0), variance=frames.var(axis=0))
 
 
+def energy_weights(features) -> np.ndarray:
+    """Each bin's noisy energy |Y|^2, read back from mask features (N, 129, frames), over its patch's mean energy; float32, same shape."""
+    features = np.asarray(features)
+    if features.ndim != 3:
+        raise ValueError(f"features must be patches of shape (N, 129, frames), got {features.shape}")
+    energy = audio.denormalise(features, power=False).astype(np.float64) ** 2
+    return (energy / energy.mean(axis=(1, 2), keepdims=True)).astype(np.float32)
+
+
+def weighted_mask_loss(y_true, y_pred):
+    """Squared mask error weighted per bin: ``y_true[..., 0]`` is the target mask, ``y_true[..., 1]`` the bin's weight."""
+    import keras
+
+    return keras.ops.mean(y_true[..., 1] * keras.ops.square(y_pred - y_true[..., 0]), axis=(1, 2))
+
+
 def train_mask_model(denoiser, utterances, pools, *, epochs: int, width: int = WIDTH, batch_size: int = BATCH_SIZE,
-                     learning_rate: float = LEARNING_RATE, first=None, log=print) -> dict:
+                     learning_rate: float = LEARNING_RATE, first=None, weighted: bool = False, log=print) -> dict:
     """Train ``denoiser`` on one fresh noisy mixture per utterance each epoch; returns ``{"loss": [...], "epoch_seconds": [...]}``.
 
     Mean squared error against the phase-sensitive mask, Adam on a cosine schedule (:func:`dae.train.cosine_adam`).
-    ``first`` is epoch 0's ``(features, masks)`` if already made (:func:`dae.audio.training_patches` with seed 0).
-    Each epoch's time includes making its mixtures; ``log`` gets one line per epoch (``None``: silent).
+    ``weighted=True`` weighs each bin's error by its noisy energy (:func:`energy_weights`), so the loud bins,
+    which make up most of the sound, count most. ``first`` is epoch 0's ``(features, masks)`` if already made
+    (:func:`dae.audio.training_patches` with seed 0). Each epoch's time includes making its mixtures; ``log``
+    gets one line per epoch (``None``: silent).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= 0:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if not isinstance(weighted, bool):
+        raise ValueError(f"weighted must be True or False, got {weighted!r}")
     x, y = first if first is not None else audio.training_patches(utterances, pools, width, seed=0)
-    denoiser.compile(optimizer=train.cosine_adam(learning_rate, epochs=epochs, samples=len(x), batch_size=batch_size), loss="mse")
+    loss = weighted_mask_loss if weighted else "mse"
+    denoiser.compile(optimizer=train.cosine_adam(learning_rate, epochs=epochs, samples=len(x), batch_size=batch_size), loss=loss)
     record = {"loss": [], "epoch_seconds": []}
     for epoch in range(epochs):
         start = time.perf_counter()
         if epoch > 0:
             x, y = audio.training_patches(utterances, pools, width, seed=epoch)
-        run = train.fit(denoiser, x, y, epochs=1, batch_size=batch_size, seed=epoch, verbose=0)
+        target = np.stack([y, energy_weights(x)], axis=-1) if weighted else y
+        run = train.fit(denoiser, x, target, epochs=1, batch_size=batch_size, seed=epoch, verbose=0)
         record["loss"].append(run.history["loss"][0])
         record["epoch_seconds"].append(time.perf_counter() - start)
         if log is not None:

@@ -125,3 +125,38 @@ def test_recipe_follows_quick_mode_and_the_model_trains(results_dir):
         speech.train_mask_model(model, utterances, pools, epochs=0)
     with pytest.raises(ValueError, match="first_features must have shape"):
         speech.new_mask_model(np.zeros((2, 10, 8)))
+
+
+def test_energy_weights_follow_the_noisy_energy_and_average_one():
+    from dae import audio
+
+    magnitudes = np.array([[[1.0, 2.0], [0.5, 0.0]]], dtype=np.float32)  # one patch: 2 bins x 2 frames
+    weights = speech.energy_weights(audio.normalise(magnitudes))
+    assert weights.shape == magnitudes.shape and weights.dtype == np.float32
+    assert weights.mean() == pytest.approx(1.0, rel=1e-5)
+    assert weights[0, 0, 1] == pytest.approx(4 * weights[0, 0, 0], rel=1e-3)  # twice the magnitude, four times the energy
+    assert weights[0, 1, 1] < 1e-6  # silence weighs (almost) nothing
+    with pytest.raises(ValueError, match="patches of shape"):
+        speech.energy_weights(np.zeros((129, 8)))
+
+
+def test_weighted_loss_counts_loud_bins_more():
+    import keras
+
+    target = np.zeros((1, 2, 1, 2), dtype=np.float32)
+    target[0, :, 0, 1] = [3.0, 1.0]  # weights 3 and 1; target masks 0
+    loud_error = np.array([[[0.5], [0.0]]], dtype=np.float32)
+    quiet_error = np.array([[[0.0], [0.5]]], dtype=np.float32)
+    loud = float(keras.ops.convert_to_numpy(speech.weighted_mask_loss(target, loud_error))[0])
+    quiet = float(keras.ops.convert_to_numpy(speech.weighted_mask_loss(target, quiet_error))[0])
+    assert loud == pytest.approx(3 * quiet) and quiet == pytest.approx(0.25 / 2)
+
+
+def test_weighted_training_runs_and_rejects_a_bad_flag(results_dir):
+    utterances, pools = speech.training_set(fake_recordings(), per_speaker=1)
+    x, y = __import__("dae").audio.training_patches(utterances, pools, 8, seed=0)
+    _, _, model = speech.new_mask_model(x)
+    record = speech.train_mask_model(model, utterances, pools, epochs=1, width=8, first=(x, y), weighted=True, log=None)
+    assert np.isfinite(record["loss"][0])
+    with pytest.raises(ValueError, match="weighted must be True or False"):
+        speech.train_mask_model(model, utterances, pools, epochs=1, weighted="yes")

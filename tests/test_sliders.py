@@ -346,12 +346,15 @@ def test_static_audio_returns_notebook_html(clip):
     assert shown._repr_html_().startswith('<div class="dae-slider"')
 
 
-def test_live_audio_returns_a_widget_that_redraws(clip):
+def test_live_audio_shows_a_widget_that_redraws(clip, monkeypatch):
     widgets = pytest.importorskip("ipywidgets")
+    import IPython.display
     import matplotlib.pyplot as plt
 
-    box = sliders.live_audio(*clip, {"halved": _halved}, SR, snr_db=4.0, snrs=SNRS)
-    assert isinstance(box, widgets.Widget)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
+    assert sliders.live_audio(*clip, {"halved": _halved}, SR, snr_db=4.0, snrs=SNRS) is None
+    box = next(item for item in shown if isinstance(item, widgets.VBox))
     slider = box.children[0]
     assert slider.value == 5.0 and [label for label, _ in slider.options] == ["-5 dB", "5 dB", "15 dB"]
     plt.close("all")
