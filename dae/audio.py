@@ -89,16 +89,23 @@ def read_wav(path) -> tuple[np.ndarray, int]:
 
 
 CLIPS_FOLDER = "audio"  # the project's own short spoken clips (hello.wav, second.wav), beside the package
+CLIPS_MANIFEST = "audio_clips.sha256"  # their sha256, shipped with the package
+# Where an installed package (Colab) fetches the clips: the repository that _config.yml names (a test checks).
+REPOSITORY = "dae-book/denoising-autoencoders"
+CLIPS_URL = "https://raw.githubusercontent.com/{repository}/main/audio/{name}"
 
 
 def clip_path(name: str):
-    """The path of one of the project's spoken clips (``audio/hello.wav``, ``audio/second.wav``) in a checkout.
+    """The path of one of the project's spoken clips (``audio/hello.wav``, ``audio/second.wav``).
 
-    Looks in the folder ``audio/`` of the project that holds the working folder, then beside the ``dae`` package
-    (an editable install). The clips are not part of an installed package: elsewhere, clone the repository.
+    Looks in the folder ``audio/`` of the project that holds the working folder, then beside the ``dae``
+    package (a checkout or an editable install), then in the download cache; an installed package (as in
+    Colab) downloads the clip from the repository once. Every copy outside a checkout is checked against
+    the sha256 in ``dae/manifests/audio_clips.sha256``.
     """
     from pathlib import Path
 
+    from . import data
     from .results import project_root
 
     if not isinstance(name, str) or not name or "/" in name or "\\" in name:
@@ -108,8 +115,29 @@ def clip_path(name: str):
     for folder in places:
         if (folder / name).is_file():
             return folder / name
-    looked = ", ".join(str(folder) for folder in places)
-    raise FileNotFoundError(f"{name} is in none of: {looked}. The clips live in the repository's audio/ folder: clone it and run there")
+    manifest = data.read_manifest(CLIPS_MANIFEST)
+    if name not in manifest:
+        looked = ", ".join(str(folder) for folder in places)
+        raise FileNotFoundError(f"{name} is not one of the project's clips ({', '.join(sorted(manifest))}); looked in {looked}")
+    cached = data.cache_dir() / "clips" / name
+    if cached.is_file() and data.sha256_bytes(cached.read_bytes()) == manifest[name]:
+        return cached
+    url = CLIPS_URL.format(repository=REPOSITORY, name=name)
+    try:
+        payload = data._fetch(url)
+    except Exception as err:  # offline, or the host refused: say where the clip can be found
+        raise data.DataUnavailableError(
+            f"{name} is not in a checkout here and could not be downloaded from {url} ({type(err).__name__}: {err}); "
+            "clone the repository and run in it, or connect to the internet"
+        ) from err
+    actual = data.sha256_bytes(payload)
+    if actual != manifest[name]:
+        raise data.CorruptDataError(f"{url}: downloaded sha256 is {actual}, expected {manifest[name]}; not saved")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".part")
+    partial.write_bytes(payload)
+    partial.replace(cached)
+    return cached
 
 
 # --- noise -------------------------------------------------------------------------------------

@@ -65,8 +65,69 @@ def test_clip_path_finds_the_committed_clips(name, monkeypatch, tmp_path):
 def test_clip_path_names_where_it_looked_and_rejects_paths():
     from dae.audio import clip_path
 
-    with pytest.raises(FileNotFoundError, match="no-such-word.wav is in none of"):
+    with pytest.raises(FileNotFoundError, match="no-such-word.wav is not one of the project's clips"):
         clip_path("no-such-word.wav")
     for bad in ("", "../hello.wav", None):
         with pytest.raises(ValueError, match="file name"):
             clip_path(bad)
+
+
+@pytest.fixture()
+def installed_elsewhere(monkeypatch, tmp_path):
+    """As in Colab: no checkout around the working folder or the package, an empty download cache."""
+    import dae.audio
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(dae.audio, "__file__", str(tmp_path / "site-packages" / "dae" / "audio.py"))
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def test_an_installed_package_downloads_a_clip_once_and_checks_it(installed_elsewhere, monkeypatch):
+    import dae.data
+    from dae.audio import REPOSITORY, clip_path
+
+    fetched = []
+
+    def fetch(url):
+        fetched.append(url)
+        return (AUDIO / "hello.wav").read_bytes()
+
+    monkeypatch.setattr(dae.data, "_fetch", fetch)
+    path = clip_path("hello.wav")
+    assert path == installed_elsewhere / "cache" / "clips" / "hello.wav"
+    assert path.read_bytes() == (AUDIO / "hello.wav").read_bytes()
+    assert fetched == [f"https://raw.githubusercontent.com/{REPOSITORY}/main/audio/hello.wav"]
+    assert clip_path("hello.wav") == path and len(fetched) == 1  # the second call reads the cache
+
+
+def test_a_wrong_or_failed_download_is_an_error_and_saves_nothing(installed_elsewhere, monkeypatch):
+    import dae.data
+    from dae.audio import clip_path
+
+    monkeypatch.setattr(dae.data, "_fetch", lambda url: b"RIFF not the clip")
+    with pytest.raises(dae.data.CorruptDataError, match="sha256"):
+        clip_path("second.wav")
+    assert not (installed_elsewhere / "cache" / "clips" / "second.wav").exists()
+
+    def offline(url):
+        raise OSError("no network")
+
+    monkeypatch.setattr(dae.data, "_fetch", offline)
+    with pytest.raises(dae.data.DataUnavailableError, match="clone the repository"):
+        clip_path("second.wav")
+
+
+def test_the_clips_manifest_and_the_repository_match_the_project():
+    import re
+
+    import dae.audio
+    import dae.data
+
+    manifest = dae.data.read_manifest(dae.audio.CLIPS_MANIFEST)
+    assert sorted(manifest) == sorted(CLIPS)
+    for name, digest in manifest.items():
+        assert dae.data.sha256_bytes((AUDIO / name).read_bytes()) == digest, name
+    config = (AUDIO.parent / "_config.yml").read_text()
+    url = re.search(r"^\s+url:\s*(\S+)", config[config.index("repository:"):], re.M).group(1)
+    assert url.rstrip("/").endswith("github.com/" + dae.audio.REPOSITORY)
