@@ -111,17 +111,36 @@ def load(folder: Path | str | None = None) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
 
 
-def markdown_table(records: dict[str, dict]) -> str:
-    """One Markdown table of every recorded row, in chapter order."""
-    lines = ["| chapter | setting | method | kind | PSNR (dB) | SSIM | seconds | run |", "|---|---|---|---|---|---|---|---|"]
+IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
+SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
+
+
+def _table(records: dict[str, dict], columns, keep) -> list[str]:
+    names = " | ".join(title for title, _, _ in columns)
+    lines = [f"| chapter | setting | method | kind | {names} | seconds | run |", "|---|---|---|---|" + "---|" * len(columns) + "---|---|"]
     for chapter, record in records.items():
         run = ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
         for r in record["rows"]:
+            if not keep(r):
+                continue
+
             def fmt(key, digits):
                 return "" if r.get(key) is None else f"{r[key]:.{digits}f}"
-            lines.append(
-                f"| {chapter} | {r['setting']} | {r['method']} | {r['kind']} | {fmt('psnr_db', 2)} | {fmt('ssim', 3)} | {fmt('seconds', 1)} | {run} |"
-            )
+
+            values = " | ".join(fmt(key, digits) for _, key, digits in columns)
+            lines.append(f"| {chapter} | {r['setting']} | {r['method']} | {r['kind']} | {values} | {fmt('seconds', 1)} | {run} |")
+    return lines
+
+
+def markdown_table(records: dict[str, dict]) -> str:
+    """Every recorded row in chapter order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound.
+
+    A row measured on sound (it has ``si_sdr_db``) goes to the second table, with SI-SDR, STOI, PESQ and LSD.
+    """
+    is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
+    lines = _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
+    if any(is_sound(r) for record in records.values() for r in record["rows"]):
+        lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
     return "\n".join(lines)
 
 

@@ -214,6 +214,22 @@ def test_markdown_table_has_header_and_one_line_per_row(full_record):
     assert len(lines) == 2 + 2
 
 
+def test_sound_rows_get_their_own_table(recorder):
+    recorder.add(setting="img", method="m", kind="model", psnr_db=20.0, ssim=0.9)
+    recorder.add(setting="white_0dB", method="mask", kind="model", si_sdr_db=9.25, stoi=0.8512, pesq=2.1, seconds=3.0)
+    recorder.add(setting="white_0dB", method="bark", kind="model", si_sdr_db=7.0, lsd_db=13.11)
+    text = markdown_table(load())
+    image, sound = text.split("Sound (")
+    assert "| img | m | model | 20.00 | 0.900 |" in image and "white_0dB" not in image
+    assert "| SI-SDR (dB) | STOI | PESQ | LSD (dB) |" in sound
+    assert "| white_0dB | mask | model | 9.25 | 0.851 | 2.10 |  | 3.0 | quick, CPU |" in sound
+    assert "| white_0dB | bark | model | 7.00 |  |  | 13.11 |" in sound
+
+
+def test_no_sound_table_without_sound_rows(full_record):
+    assert "Sound (" not in markdown_table(load())
+
+
 # --- update_readme and main --------------------------------------------------------------------
 
 
