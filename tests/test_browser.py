@@ -17,6 +17,8 @@ a missing browser is a failure, not a skip.
 
 from __future__ import annotations
 
+import contextlib
+
 import functools
 import http.server
 import json
@@ -357,11 +359,9 @@ def test_static_slider_text_reads_in_both_themes(visits, page, scheme):
     assert not low, f"{page} ({scheme}): slider text below contrast {MIN_CONTRAST}: {low}"
 
 
-def test_static_slider_block_works_on_its_own(browser, images):
-    """The block from dae.sliders.static in a bare page: no theme, no server, no network."""
-    from dae import sliders
-
-    block = sliders.static_html(images[:2], {"identity": lambda b: b}, levels=(0.0, 0.3, 0.6), level=0.0)
+@contextlib.contextmanager
+def bare_page(browser, block):
+    """``block`` alone in a blank offline page (every request refused): yields (page, console errors)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.route("**/*", lambda r: r.abort())
     page = context.new_page()
@@ -370,6 +370,17 @@ def test_static_slider_block_works_on_its_own(browser, images):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.set_content(f"<!doctype html><html><body>{block}</body></html>")
+        yield page, errors
+    finally:
+        context.close()
+
+
+def test_static_slider_block_works_on_its_own(browser, images):
+    """The block from dae.sliders.static in a bare page: no theme, no server, no network."""
+    from dae import sliders
+
+    block = sliders.static_html(images[:2], {"identity": lambda b: b}, levels=(0.0, 0.3, 0.6), level=0.0)
+    with bare_page(browser, block) as (page, errors):
         root = page.query_selector(".dae-slider")
         before = root.evaluate(SLIDER_STATE_JS)
         root.query_selector("input[type=range]").focus()
@@ -377,8 +388,6 @@ def test_static_slider_block_works_on_its_own(browser, images):
         after = root.evaluate(SLIDER_STATE_JS)
         root.query_selector("select[id$=-digit]").select_option(index=1)
         other_digit = root.evaluate(SLIDER_STATE_JS)
-    finally:
-        context.close()
     assert not errors, errors
     assert before["ready"] == "true" and before["level"] == "0" and after["level"] == "1"
     assert after["valuetext"] == "0.30" and after["psnr"] != before["psnr"] and after["srcs"][1] != before["srcs"][1]
@@ -396,14 +405,7 @@ def test_static_audio_slider_block_works_on_its_own(browser):
     noise = audio.make_noise("white", clean.size, sr, seed=1)
     block = sliders.static_audio_html(clean, noise, {"identity": lambda y: y, "halved": lambda y: 0.5 * y}, sr,
                                       snrs=(-5, 5, 15), snr_db=-5)
-    context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", lambda r: r.abort())
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        page.set_content(f"<!doctype html><html><body>{block}</body></html>")
+    with bare_page(browser, block) as (page, errors):
         root = page.query_selector(".dae-slider")
         clips_before = root.evaluate(AUDIO_JS)
         before = root.evaluate(SLIDER_STATE_JS)
@@ -413,8 +415,6 @@ def test_static_audio_slider_block_works_on_its_own(browser):
         clips_after = root.evaluate(AUDIO_JS)
         page.keyboard.press("ArrowLeft")  # back to the start: the position the script read back from the markup
         back = root.evaluate(SLIDER_STATE_JS)
-    finally:
-        context.close()
     assert not errors, errors
     assert before["kind"] == "audio" and before["ready"] == "true" and before["level"] == "0" and after["level"] == "1"
     assert before["valuetext"] == "-5 dB" and after["valuetext"] == "5 dB"
