@@ -1,8 +1,10 @@
 """The JSON record of every table a chapter prints: ``_build/results/<chapter>.json`` or ``$DAE_RESULTS_DIR``.
 
 Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
-(``psnr_db``, ``ssim``; for sound ``si_sdr_db``, ``stoi``, ``pesq``, ``lsd_db``), ``seconds``, ``quick`` and ``device``.
-The README's results table is made from these files (``python -m dae --readme README.md``).
+(``psnr_db``, ``ssim``; for sound ``si_sdr_db``, ``stoi``, ``pesq``, ``lsd_db``), ``seconds``, ``quick`` and ``device``;
+the file also holds ``chapter_seconds``, the chapter's wall time once its last cell has called
+:meth:`Recorder.finish`. The README's results and time tables are made from these files
+(``python -m dae --readme README.md``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,22 @@ import argparse
 import json
 import math
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS_ENV = "DAE_RESULTS_DIR"
 METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq", "lsd_db")
 KINDS = ("noisy", "classical", "seed-model", "model", "oracle", "ceiling")
+# Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
+BUDGET_MINUTES = {"ch01_autoencoder_basics": 4, "ch02_shallow_denoising": 6, "ch03_convolutional": 12, "ch04_speech": 10, "ch05_animals": 8}
+
+
+def process_seconds() -> float:
+    """Wall-clock seconds since this Python process (in a book build: the chapter's kernel) started."""
+    import psutil
+
+    return time.time() - psutil.Process().create_time()
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -51,6 +63,7 @@ class Recorder:
         if not chapter or not all(c.isalnum() or c in "_-" for c in chapter):
             raise ValueError(f"chapter must be a simple file name like 'ch01_basics', got {chapter!r}")
         self.chapter, self.settings, self.rows = chapter, settings, []
+        self.chapter_seconds = None
         self.path = results_dir() / f"{chapter}.json"
 
     def add(self, *, setting: str, method: str, kind: str, seconds: float | None = None, **metrics) -> dict:
@@ -81,6 +94,12 @@ class Recorder:
         frame = frame[["setting", "method", "kind", *present, "seconds"]]
         return frame.round({m: (4 if m in ("ssim", "stoi") else 2) for m in present})
 
+    def finish(self):
+        """Call in a chapter's last cell: record its wall time since the kernel started, save, return the whole table."""
+        self.chapter_seconds = round(process_seconds(), 1)
+        self.save()
+        return self.table()
+
     def save(self) -> Path:
         """Write all rows to ``<results dir>/<chapter>.json`` and return the path."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +109,7 @@ class Recorder:
             "device": self.settings.device,
             "seed": self.settings.seed,
             "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "chapter_seconds": self.chapter_seconds,
             "rows": self.rows,
         }
         self.path.write_text(json.dumps(record, indent=1) + "\n")
@@ -132,13 +152,29 @@ def _table(records: dict[str, dict], columns, keep) -> list[str]:
     return lines
 
 
-def markdown_table(records: dict[str, dict]) -> str:
-    """Every recorded row in chapter order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound.
+def time_table(records: dict[str, dict]) -> list[str]:
+    """One line per chapter: its recorded wall time in minutes beside its budget (``BUDGET_MINUTES``)."""
+    lines = ["| chapter | minutes | budget (minutes) | run |", "|---|---|---|---|"]
+    for chapter, record in records.items():
+        seconds, budget = record.get("chapter_seconds"), BUDGET_MINUTES.get(chapter)
+        run = ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+        minutes = "not recorded" if seconds is None else f"{seconds / 60:.1f}"
+        lines.append(f"| {chapter} | {minutes} | {'' if budget is None else budget} | {run} |")
+    total = [r.get("chapter_seconds") for r in records.values()]
+    if total and None not in total:
+        lines.append(f"| all chapters | {sum(total) / 60:.1f} | {sum(BUDGET_MINUTES.get(c, 0) for c in records)} | |")
+    return lines
 
-    A row measured on sound (it has ``si_sdr_db``) goes to the second table, with SI-SDR, STOI, PESQ and LSD.
+
+def markdown_table(records: dict[str, dict]) -> str:
+    """The chapters' times (from the kernel's start to the last cell), then every recorded row in chapter
+    order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound.
+
+    A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD.
     """
     is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
-    lines = _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
+    lines = ["Time per chapter, from its kernel's start to its last cell:", ""] + time_table(records)
+    lines += ["", "Images:", ""] + _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
     if any(is_sound(r) for record in records.values() for r in record["rows"]):
         lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
     return "\n".join(lines)

@@ -209,7 +209,9 @@ def test_markdown_table_marks_quick_runs(recorder):
 
 
 def test_markdown_table_has_header_and_one_line_per_row(full_record):
-    lines = markdown_table(load()).splitlines()
+    times, images = markdown_table(load()).split("Images:")
+    assert "| ch02_conv | not recorded |  | full, CPU |" in times
+    lines = images.strip().splitlines()
     assert lines[0].startswith("| chapter | setting | method | kind | PSNR (dB) | SSIM")
     assert len(lines) == 2 + 2
 
@@ -293,3 +295,52 @@ def test_main_reads_dir_option(tmp_path, full_record, results_dir, capsys, monke
 def test_main_without_results_exits(results_dir):
     with pytest.raises(SystemExit, match="no results"):
         main([])
+
+
+# --- the chapter's wall time -----------------------------------------------------------------------
+
+
+def test_chapter_seconds_unset_until_finish(full_record):
+    assert _read(full_record)["chapter_seconds"] is None
+
+
+def test_finish_records_the_time_since_the_process_started(full_record, monkeypatch):
+    monkeypatch.setattr(results, "process_seconds", lambda: 123.456)
+    table = full_record.finish()
+    assert _read(full_record)["chapter_seconds"] == 123.5
+    assert list(table["method"]) == ["noisy input", "conv autoencoder"]
+
+
+def test_process_seconds_counts_from_this_process_start():
+    import psutil
+
+    expected = __import__("time").time() - psutil.Process().create_time()
+    assert 0 < results.process_seconds() <= expected + 1.0
+
+
+def _record(quick, seconds):
+    return {"quick": quick, "device": "CPU", "chapter_seconds": seconds, "rows": []}
+
+
+def test_time_table_gives_minutes_beside_the_budget():
+    lines = results.time_table({"ch03_convolutional": _record(False, 600.0), "ch04_speech": _record(False, 450.0)})
+    assert "| ch03_convolutional | 10.0 | 12 | full, CPU |" in lines
+    assert "| ch04_speech | 7.5 | 10 | full, CPU |" in lines
+    assert lines[-1] == "| all chapters | 17.5 | 22 | |"
+
+
+def test_time_table_says_when_a_time_was_not_recorded():
+    lines = results.time_table({"ch03_convolutional": _record(False, None), "ch04_speech": _record(False, 450.0)})
+    assert "| ch03_convolutional | not recorded | 12 | full, CPU |" in lines
+    assert not any(line.startswith("| all chapters") for line in lines)
+
+
+def test_every_chapter_in_the_toc_has_a_budget():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    chapters = re.findall(r"file:\s*book/(\d\d)_", (root / "_toc.yml").read_text())
+    recorded = {name[2:4] for name in results.BUDGET_MINUTES}
+    assert chapters and set(chapters) <= recorded, (chapters, sorted(results.BUDGET_MINUTES))
+    assert sum(results.BUDGET_MINUTES.values()) <= 40  # the whole book within 40 minutes
