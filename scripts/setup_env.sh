@@ -10,8 +10,13 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "Creating the virtual environment $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-echo "Installing requirements.txt and the dae package into $VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+# DAE_NEWEST=1 upgrades every requirement to its newest release (the Python 3.12 test leg, like Colab).
+upgrade=()
+if [ "${DAE_NEWEST:-0}" = 1 ]; then
+  upgrade=(--upgrade --upgrade-strategy eager)
+fi
+echo "Installing requirements.txt and the dae package into $VENV${upgrade:+ (newest releases)}"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${upgrade[@]}" -r requirements.txt -e .
 # shellcheck disable=SC1091
 source "$VENV/bin/activate"
 # The book serves its own MathJax so that it reads offline (see _config.yml).

@@ -105,6 +105,33 @@ def test_rendered_chapter_shows_its_figures(path):
     assert "Traceback" not in html, f"{page.name} shows an error traceback"
 
 
+def _comparable(cell):
+    # What nbval compares of a cell's outputs, images aside: the kind, the stream name and the text.
+    return [(o["output_type"], o.get("name"), "".join(o.get("text", "")), "".join(o.get("data", {}).get("text/plain", "")))
+            for o in cell.get("outputs", [])]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_build_reproduces_the_checked_outputs(path):
+    """The book build executes every chapter: its checked cells must print what the committed notebook holds,
+    as nbval demands when it executes the chapter itself (scripts/test.sh runs nbval in the Python 3.12 leg)."""
+    html_root = os.environ.get("DAE_BOOK_HTML")
+    if not html_root:
+        pytest.skip("DAE_BOOK_HTML is not set: no built book to check (scripts/test.sh sets it)")
+    built = Path(html_root).parent / "jupyter_execute" / "book" / path.name
+    assert built.is_file(), f"the build has no executed notebook {built}"
+    executed = {_source(c): c for c in _cells(built) if c["cell_type"] == "code"}
+    checked = [c for c in _cells(path) if "nbval-check-output" in c["metadata"].get("tags", [])]
+    assert checked, f"{path.name} has no cell whose output is checked"
+    for cell in checked:
+        source = _source(cell)
+        assert source in executed, f"{path.name}: the build executed no cell with this source:\n{source}"
+        assert _comparable(executed[source]) == _comparable(cell), (
+            f"{path.name}: the build printed {_comparable(executed[source])}, the notebook holds {_comparable(cell)} "
+            f"for\n{source}\n(scripts/refresh_checked_outputs.py stores new outputs after a deliberate change)"
+        )
+
+
 def test_readme_names_the_configured_repository():
     url = _config()["repository"]["url"].rstrip("/")
     owner_repo = url.split("github.com/")[1]
