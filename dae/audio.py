@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import inspect
 import numpy as np
 
 SAMPLE_RATE = 8000  # FSDD's rate, and narrow-band telephone speech
@@ -368,9 +369,11 @@ def inverse_mel_log_power(features, length: int, sr: int = SAMPLE_RATE, n_iter: 
         raise ValueError(f"features must be a (n_mels, frames) array, got shape {features.shape}")
     sr = check_rate(sr)
     magnitude = librosa.feature.inverse.mel_to_stft(denormalise(features, power=True), sr=sr, n_fft=N_FFT, power=2.0)
+    # librosa 1.0 renamed random_state to rng; both take a NumPy Generator and draw the same phases from it.
+    seed_keyword = "rng" if "rng" in inspect.signature(librosa.griffinlim).parameters else "random_state"
     audio = librosa.griffinlim(
         magnitude, n_iter=n_iter, hop_length=HOP, n_fft=N_FFT, window=WINDOW, center=True,
-        length=_check_length(length), init="random", random_state=seed,
+        length=_check_length(length), init="random", **{seed_keyword: np.random.default_rng(seed)},
     )
     return audio.astype(np.float32)
 
