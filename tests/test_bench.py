@@ -1,0 +1,62 @@
+"""dae.bench: the benchmark's table and its timing arithmetic (the measurements themselves take minutes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dae import bench
+
+ABOUT = {"quick": False, "device": "CPU", "cpus": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1",
+         "written": "2026-11-25 22:00 UTC"}
+CONV = {"model": "ch03-conv", "samples": 59500, "test_images": 10000, "chapter_batch": 64, "seed_epoch_s": 57.04,
+        "chapter_epoch_s": 27.2, "jit_epoch_s": 80.25, "mixed_epoch_s": 30.0, "mixed_policy": "mixed_bfloat16", "seed_epochs": 10, "seed_train_s": 580.4, "target_psnr": 18.5123, "chapter_epochs": 5,
+        "chapter_psnr": 18.37, "epochs_to_target": None, "seconds_to_target": None, "inference_per_s": 15000.0,
+        "inference_unit": "images", "peak_rss_mb": 2100.4}
+UNET = CONV | {"model": "ch03-unet", "chapter_batch": 128, "seed_epochs": None, "seed_train_s": None, "chapter_epochs": 2,
+               "chapter_psnr": 20.43, "epochs_to_target": 1, "seconds_to_target": 71.6, "peak_gpu_mb": 512.0}
+MASK = {"model": "ch04-mask", "samples": 4000, "chapter_batch": 32, "chapter_epoch_s": 12.3, "inference_per_s": 250.0,
+        "inference_unit": "audio seconds", "peak_rss_mb": 1500.0}
+
+
+def test_markdown_names_the_machine_and_the_versions():
+    page = bench.markdown([CONV], ABOUT)
+    assert "CPU, 2 CPU cores, Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1" in page
+    assert "Quick mode" not in page
+    assert "Quick mode" in bench.markdown([CONV], ABOUT | {"quick": True})
+
+
+def test_markdown_rows_say_what_was_measured():
+    lines = bench.markdown([CONV, UNET, MASK], ABOUT).splitlines()
+    conv = next(line for line in lines if line.startswith("| ch03-conv"))
+    assert "| 57.0 | 27.2 (64) | 80.2 | 30.0 (bfloat16) | 10, 580, 18.51 | 5, 18.37 | not in 5 | 15,000 images/s | 2,100 |" in conv
+    unet = next(line for line in lines if line.startswith("| ch03-unet"))
+    assert "| (target 18.51) | 2, 20.43 | 1 (72) |" in unet and "(GPU 512)" in unet
+    mask = next(line for line in lines if line.startswith("| ch04-mask"))
+    assert "| 4,000 |  | 12.3 (32) |  |  |  |  |  | 250 audio seconds/s | 1,500 |" in mask
+
+
+def test_steps_seconds_scale_timed_steps_to_one_epoch(monkeypatch):
+    calls = []
+    clock = iter([10.0, 12.0])  # the timed steps take 2 s
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: next(clock))
+    seconds = bench._steps_seconds("model", lambda model, steps: calls.append(steps), samples=6400, batch_size=32)
+    assert calls == [bench.WARMUP_STEPS, bench.TIMED_STEPS]
+    assert seconds == pytest.approx(2.0 / bench.TIMED_STEPS * 200)
+
+
+def test_numpy_steps_feed_whole_batches_of_numpy_arrays():
+    class Recorder:
+        def fit(self, x, y, batch_size, epochs, verbose):
+            self.x, self.y, self.batch_size = x, y, batch_size
+
+    x, y = np.arange(10.0), -np.arange(10.0)
+    model = Recorder()
+    bench._numpy_steps(x, y, 4)(model, 3)
+    assert isinstance(model.x, np.ndarray) and len(model.x) == 12 and model.batch_size == 4
+    np.testing.assert_array_equal(model.y, -model.x)
+
+
+def test_unet_needs_the_conv_models_target():
+    with pytest.raises(SystemExit, match="ch03-conv"):
+        bench.main(["--only", "ch03-unet", "--out", "unused.md"])
