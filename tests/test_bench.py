@@ -36,13 +36,14 @@ def test_markdown_rows_say_what_was_measured():
     assert "| 4,000 |  | 12.3 (32) |  |  |  |  |  | 250 audio seconds/s | 1,500 |" in mask
 
 
-def test_steps_seconds_scale_timed_steps_to_one_epoch(monkeypatch):
+def test_steps_seconds_count_the_fixed_cost_of_a_call_once(monkeypatch):
     calls = []
-    clock = iter([10.0, 12.0])  # the timed steps take 2 s
+    # The short call takes 1 s + 20 steps of 0.01 s, the long one 1 s + 120 steps: 1 s is paid per call.
+    clock = iter([0.0, 1.2, 10.0, 12.2])
     monkeypatch.setattr(bench.time, "perf_counter", lambda: next(clock))
     seconds = bench._steps_seconds("model", lambda model, steps: calls.append(steps), samples=6400, batch_size=32)
-    assert calls == [bench.WARMUP_STEPS, bench.TIMED_STEPS]
-    assert seconds == pytest.approx(2.0 / bench.TIMED_STEPS * 200)
+    assert calls == [bench.WARMUP_STEPS, bench.SHORT_STEPS, bench.LONG_STEPS]
+    assert seconds == pytest.approx(1.0 + 0.01 * 200)
 
 
 def test_numpy_steps_feed_whole_batches_of_numpy_arrays():
