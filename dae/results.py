@@ -135,11 +135,16 @@ IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
 SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
 
 
+def _run(record: dict) -> str:
+    # How a chapter's numbers were made: "full, CPU", "quick, GPU (...)".
+    return ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+
+
 def _table(records: dict[str, dict], columns, keep) -> list[str]:
     names = " | ".join(title for title, _, _ in columns)
     lines = [f"| chapter | setting | method | kind | {names} | seconds | run |", "|---|---|---|---|" + "---|" * len(columns) + "---|---|"]
     for chapter, record in records.items():
-        run = ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+        run = _run(record)
         for r in record["rows"]:
             if not keep(r):
                 continue
@@ -157,7 +162,7 @@ def time_table(records: dict[str, dict]) -> list[str]:
     lines = ["| chapter | minutes | budget (minutes) | run |", "|---|---|---|---|"]
     for chapter, record in records.items():
         seconds, budget = record.get("chapter_seconds"), BUDGET_MINUTES.get(chapter)
-        run = ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+        run = _run(record)
         minutes = "not recorded" if seconds is None else f"{seconds / 60:.1f}"
         lines.append(f"| {chapter} | {minutes} | {'' if budget is None else budget} | {run} |")
     total = [r.get("chapter_seconds") for r in records.values()]
