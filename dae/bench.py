@@ -15,6 +15,11 @@ For each image model it measures
 - peak memory of the process (resident set; on a GPU, TensorFlow's peak allocation too).
 
 For Chapter 4's speech model: seconds per training epoch and seconds of audio denoised per second.
+
+``--precision`` measures something else: it trains each image model's chapter schedule once per Keras
+dtype policy (float32, mixed float16 on a GPU, mixed bfloat16) and reports seconds per epoch and final
+test PSNR for each. It feeds NumPy arrays, not ``tf.data``, so it also runs on Keras' JAX or PyTorch
+backend where TensorFlow is not installed.
 Each model runs in a process of its own, so its peak memory is its own. ``--quick`` uses less data
 and fewer epochs, the same code. The Markdown table names the device and the library versions.
 """
@@ -37,9 +42,33 @@ import numpy as np
 MODELS = ("ch02-dense", "ch03-conv", "ch03-unet", "ch04-mask")
 SEED_BATCH = 32
 # name -> (seed epochs at full settings, chapter batch size, chapter epochs at full settings)
-SCHEDULES = {"ch02-dense": (30, 256, 20), "ch03-conv": (10, 64, 5), "ch03-unet": (None, 128, 2)}
+SCHEDULES = {"ch02-dense": (30, 256, 20), "ch03-conv": (10, 64, 8), "ch03-unet": (None, 128, 2)}
 QUICK_DIGITS, QUICK_TEST, QUICK_EPOCHS = 6000, 1000, 2
 WARMUP_STEPS, SHORT_STEPS, LONG_STEPS = 10, 20, 120
+
+
+def backend_device() -> str:
+    """The device the active Keras backend trains on, in words: 'CPU' or 'GPU (<name>)'.
+
+    Works with each of Keras' backends, so the precision benchmark also runs where TensorFlow is not installed.
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        from .settings import device_name
+
+        return device_name()
+    if backend == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return "CPU" if device.platform == "cpu" else f"GPU ({device.device_kind})"
+    if backend == "torch":
+        import torch
+
+        return f"GPU ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else "CPU"
+    return "CPU"
 
 
 def _peak_memory() -> dict:
@@ -107,7 +136,7 @@ def _images(name: str, quick: bool):
     return x_train, noisy_train, x_test, noisy_test
 
 
-def _image_model(name: str, schedule: str, epochs: int, samples: int, jit_compile: bool = False):
+def _image_model(name: str, schedule: str, epochs: int, samples: int, jit_compile: bool | str = False):
     """A fresh, compiled model: ``schedule`` 'seed' (the tutorial's optimiser) or 'chapter' (the chapter's)."""
     import keras
 
@@ -118,7 +147,9 @@ def _image_model(name: str, schedule: str, epochs: int, samples: int, jit_compil
         model.compile(optimizer="adamax", loss="mse", jit_compile=jit_compile)
     elif name == "ch03-conv":
         _, _, model = models.conv_autoencoder(latent_dim=16)
-        model.compile(optimizer=keras.optimizers.Adam(0.001 if schedule == "seed" else 0.0015), loss="mse", jit_compile=jit_compile)
+        optimizer = keras.optimizers.Adam(0.001) if schedule == "seed" else train.cosine_adam(
+            0.002, epochs=epochs, samples=samples, batch_size=SCHEDULES[name][1])
+        model.compile(optimizer=optimizer, loss="mse", jit_compile=jit_compile)
     else:
         model = models.unet_denoiser(filters=(16, 32), batch_norm=True)
         batch = SEED_BATCH if schedule == "seed" else SCHEDULES[name][1]
@@ -163,7 +194,9 @@ def _psnr_watch(noisy_test, x_test):
 
         def on_epoch_end(self, epoch, logs=None):
             self.seconds.append(time.perf_counter() - self._start)
-            self.psnr.append(float(metrics.psnr(x_test, train.predict(self.model, noisy_test)).mean()))
+            denoised = train.predict(self.model, noisy_test)
+            # A model whose output overflows (possible under reduced precision) is reported as NaN, not left to stop the run.
+            self.psnr.append(float(metrics.psnr(x_test, denoised).mean()) if np.isfinite(denoised).all() else float("nan"))
 
     return PSNRWatch()
 
@@ -234,6 +267,72 @@ def bench_speech(quick: bool) -> dict:
             "inference_unit": "audio seconds"} | _peak_memory()
 
 
+def precision_policies() -> tuple[str, ...]:
+    """The Keras dtype policies worth timing on this device: float16 has fast kernels on GPUs only, bfloat16 on both."""
+    if backend_device() == "CPU":
+        return ("float32", "mixed_bfloat16")
+    return ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def bench_precision(name: str, quick: bool) -> list[dict]:
+    """Train one image model's chapter schedule once per dtype policy: seconds per epoch and final test PSNR for each.
+
+    The data go in as NumPy arrays, so this runs on any Keras backend; XLA is left to Keras' default
+    (``jit_compile="auto"``: on with JAX, and with TensorFlow on a GPU), as in the chapters. The first epoch
+    also compiles the training step, so the seconds per epoch are the median of the later epochs.
+    """
+    import keras
+
+    from . import settings as settings_module
+
+    x, noisy, x_test, noisy_test = _images(name, quick)
+    _, batch, epochs = SCHEDULES[name]
+    epochs = min(epochs, QUICK_EPOCHS) if quick else epochs
+    rows = []
+    for policy in precision_policies():
+        keras.mixed_precision.set_global_policy(policy)
+        try:
+            settings_module.seed_everything(0)
+            model = _image_model(name, "chapter", epochs, len(x), jit_compile="auto")
+            watch = _psnr_watch(noisy_test, x_test)
+            model.fit(noisy, x, batch_size=batch, epochs=epochs, verbose=0, callbacks=[watch])
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+        later = watch.seconds[1:] or watch.seconds
+        rows.append({"model": name, "policy": policy, "xla": bool(model.jit_compile), "samples": len(x), "batch": batch, "epochs": epochs,
+                     "first_epoch_s": watch.seconds[0], "epoch_s": float(np.median(later)), "psnr": watch.psnr[-1]})
+        print(f"  {name}, {policy}: {rows[-1]['epoch_s']:.2f} s per epoch, {rows[-1]['psnr']:.2f} dB", flush=True)
+    return rows
+
+
+def precision_markdown(rows: list[dict], about: dict) -> str:
+    """The precision benchmark's rows as a Markdown page, each policy's speed and PSNR beside float32's."""
+    lines = [
+        "# Mixed precision: speed and quality",
+        "",
+        f"Measured by `python -m dae.bench --precision{' --quick' if about['quick'] else ''}` on {about['written']}: "
+        f"{about['device']}, {about['cpus']} CPU cores, Python {about['python']}, Keras {about['keras']} on {about['backend']}."
+        + (f" Quick mode: {QUICK_DIGITS:,} training digits, {QUICK_TEST:,} test digits, at most {QUICK_EPOCHS} epochs." if about["quick"] else ""),
+        "",
+        "Each row trains the chapter's model and schedule from the same seed under one Keras dtype policy, the data fed as NumPy arrays. "
+        "Seconds per epoch are the median of the epochs after the first, which also compiles the training step; PSNR is the mean over the "
+        "test digits after the last epoch. XLA is Keras' default choice on this backend and device.",
+        "",
+        "| model | policy | XLA | batch | epochs | first epoch (s) | s/epoch | speed-up | PSNR (dB) | PSNR change (dB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    base = {r["model"]: r for r in rows if r["policy"] == "float32"}
+    for r in rows:
+        ref = base.get(r["model"])
+        speedup = f"{ref['epoch_s'] / r['epoch_s']:.2f}x" if ref and r["epoch_s"] > 0 else ""
+        change = f"{r['psnr'] - ref['psnr']:+.2f}" if ref else ""
+        if not np.isfinite(r["psnr"]):
+            change = "non-finite output"
+        lines.append(f"| {r['model']} | {r['policy']} | {'on' if r['xla'] else 'off'} | {r['batch']} | {r['epochs']} | {_fmt(r['first_epoch_s'])} "
+                     f"| {_fmt(r['epoch_s'], 2)} | {speedup} | {_fmt(r['psnr'], 2)} | {change} |")
+    return "\n".join(lines) + "\n"
+
+
 def _fmt(value, digits=1, none=""):
     return none if value is None else f"{value:,.{digits}f}"
 
@@ -285,23 +384,29 @@ def _child(name: str, quick: bool, target: float | None, out: Path) -> None:
 
 
 def _about(quick: bool) -> dict:
+    import importlib
     import os
 
     import keras
-    import tensorflow as tf
 
-    from . import settings as settings_module
-
-    return {"quick": quick, "device": settings_module.device_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
-            "tensorflow": tf.__version__, "keras": keras.__version__,
-            "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    backend = keras.backend.backend()
+    about = {"quick": quick, "device": backend_device(), "cpus": os.cpu_count(), "python": platform.python_version(), "keras": keras.__version__,
+             "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    library = importlib.import_module({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend))
+    about["backend"] = f"{ {'tensorflow': 'TensorFlow', 'jax': 'JAX', 'torch': 'PyTorch'}.get(backend, backend)} {getattr(library, '__version__', '')}".strip()
+    if backend == "tensorflow":
+        about["tensorflow"] = library.__version__
+    return about
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dae.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="less data and fewer epochs, the same code")
     parser.add_argument("--only", nargs="+", choices=MODELS, help="measure these models only")
-    parser.add_argument("--out", default="benchmarks/RESULTS.md", help="the Markdown page to write (default: %(default)s)")
+    parser.add_argument("--precision", action="store_true",
+                        help="instead: train each image model's schedule under each dtype policy (float32, mixed float16/bfloat16), "
+                             "on whichever Keras backend is active; writes benchmarks/PRECISION.md unless --out says otherwise")
+    parser.add_argument("--out", help="the Markdown page to write (default: benchmarks/RESULTS.md)")
     parser.add_argument("--child", choices=MODELS, help=argparse.SUPPRESS)
     parser.add_argument("--target", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
@@ -310,6 +415,20 @@ def main(argv=None) -> None:
         _child(args.child, args.quick, args.target, Path(args.json))
         return
     names = [m for m in MODELS if not args.only or m in args.only]
+    if args.precision:
+        rows = []
+        for name in names:
+            if name == "ch04-mask":
+                continue  # its patches are made on the CPU each epoch; the image models show what the policies do
+            print(f"measuring {name} under each dtype policy ...", flush=True)
+            rows += bench_precision(name, args.quick)
+        _write(precision_markdown(rows, _about(args.quick)), args.out or "benchmarks/PRECISION.md")
+        return
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise SystemExit(f"Keras runs on {keras.backend.backend()} here: the full benchmark times the chapters' tf.data pipeline and needs "
+                         "TensorFlow (KERAS_BACKEND=tensorflow); --precision runs on any backend")
     rows, target = [], None
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
@@ -327,11 +446,14 @@ def main(argv=None) -> None:
                 target = row["target_psnr"]
             rows.append(row)
             print(f"  {name}: done in {time.perf_counter() - start:.0f} s", flush=True)
-    page = markdown(rows, _about(args.quick))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(page)
+    _write(markdown(rows, _about(args.quick)), args.out or "benchmarks/RESULTS.md")
+
+
+def _write(page: str, out: str) -> None:
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(page)
     print(page)
-    print(f"written to {args.out}")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":

@@ -75,9 +75,14 @@ class Settings:
         return out[0] if len(out) == 1 else out
 
     def describe(self) -> str:
-        """One line for the top of a chapter: mode, seed and device."""
+        """One line for the top of a chapter: mode, seed, device and, on a GPU, how it computes."""
         mode = f"quick mode ({QUICK_ENV}=1)" if self.quick else "full settings"
-        return f"{mode}, seed {self.seed}, training on {self.device}"
+        line = f"{mode}, seed {self.seed}, training on {self.device}"
+        if self.device.startswith("GPU"):
+            # Keras' jit_compile="auto" turns XLA on wherever TensorFlow sees a GPU. Mixed precision stays off:
+            # on a GPU it made none of these small models faster (benchmarks/PRECISION_GPU.md).
+            line += ", XLA-compiled, in float32"
+        return line
 
 
 class _RetracingFilter(logging.Filter):

@@ -61,3 +61,63 @@ def test_numpy_steps_feed_whole_batches_of_numpy_arrays():
 def test_unet_needs_the_conv_models_target():
     with pytest.raises(SystemExit, match="ch03-conv"):
         bench.main(["--only", "ch03-unet", "--out", "unused.md"])
+
+
+# --- --precision: each dtype policy's speed and quality ----------------------------------------
+
+PRECISION_ABOUT = ABOUT | {"device": "GPU (NVIDIA H200)", "cpus": 16, "backend": "JAX 0.11.2"}
+FLOAT32 = {"model": "ch03-unet", "policy": "float32", "xla": True, "samples": 59500, "batch": 128, "epochs": 2,
+           "first_epoch_s": 9.4, "epoch_s": 1.30, "psnr": 20.38}
+
+
+def test_precision_markdown_compares_each_policy_with_float32():
+    rows = [FLOAT32, FLOAT32 | {"policy": "mixed_float16", "epoch_s": 0.65, "psnr": 20.28},
+            FLOAT32 | {"policy": "mixed_bfloat16", "psnr": float("nan")}]
+    page = bench.precision_markdown(rows, PRECISION_ABOUT)
+    assert "GPU (NVIDIA H200), 16 CPU cores, Python 3.11.7, Keras 3.15.1 on JAX 0.11.2." in page
+    lines = page.splitlines()
+    assert "| ch03-unet | float32 | on | 128 | 2 | 9.4 | 1.30 | 1.00x | 20.38 | +0.00 |" in lines
+    assert "| ch03-unet | mixed_float16 | on | 128 | 2 | 9.4 | 0.65 | 2.00x | 20.28 | -0.10 |" in lines
+    assert "| ch03-unet | mixed_bfloat16 | on | 128 | 2 | 9.4 | 1.30 | 1.00x | nan | non-finite output |" in lines
+
+
+def test_precision_policies_on_a_cpu_leave_out_float16():
+    assert bench.precision_policies() == ("float32", "mixed_bfloat16")
+
+
+def test_bench_precision_trains_each_policy_and_restores_float32(monkeypatch, mnist_root):
+    import keras
+
+    monkeypatch.setenv("DAE_DATA_DIR", str(mnist_root))
+    monkeypatch.setattr(bench, "QUICK_DIGITS", 512)
+    monkeypatch.setattr(bench, "QUICK_TEST", 64)
+    rows = bench.bench_precision("ch02-dense", quick=True)
+    assert [r["policy"] for r in rows] == ["float32", "mixed_bfloat16"]
+    assert keras.mixed_precision.global_policy().name == "float32"
+    for row in rows:
+        assert row["samples"] == 512 and row["epochs"] == bench.QUICK_EPOCHS and row["batch"] == 256
+        assert row["xla"] is False  # Keras' default on a CPU
+        assert np.isfinite(row["psnr"]) and row["psnr"] > 5 and row["epoch_s"] > 0
+
+
+def test_conv_schedules_are_the_tutorials_and_the_chapters():
+    import keras
+
+    seed = bench._image_model("ch03-conv", "seed", 10, 59500)
+    assert float(keras.ops.convert_to_numpy(seed.optimizer.learning_rate)) == pytest.approx(0.001)
+    chapter = bench._image_model("ch03-conv", "chapter", 8, 59500)
+    schedule = chapter.optimizer._learning_rate  # Chapter 3: from 0.002 along a cosine over 8 epochs of batch 64
+    steps = 8 * int(np.ceil(59500 / 64))
+    assert float(schedule(0)) == pytest.approx(0.002) and float(schedule(steps)) == pytest.approx(0.002 * 0.02)
+    assert bench.SCHEDULES["ch03-conv"] == (10, 64, 8)
+
+
+def test_the_package_loads_its_modules_on_first_use():
+    import subprocess
+    import sys
+
+    # So --precision can run where Keras has another backend and neither TensorFlow nor librosa is installed.
+    code = ("import sys, dae, dae.bench, dae.noise, dae.metrics; "
+            "assert not {'tensorflow', 'librosa', 'keras'} & set(sys.modules), sorted(sys.modules); "
+            "assert callable(dae.noise.add_noise) and 'speech' in dir(dae)")
+    subprocess.run([sys.executable, "-c", code], check=True)

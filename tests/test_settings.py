@@ -165,6 +165,12 @@ def test_describe_at_full_settings(settings_full):
     assert "quick" not in text
 
 
+def test_describe_on_a_gpu_says_how_it_computes(settings_full):
+    assert "XLA" not in settings_full.describe()  # Keras compiles with XLA by default on a GPU only
+    gpu = Settings(quick=False, seed=0, device="GPU (NVIDIA T4)")
+    assert gpu.describe() == "full settings, seed 0, training on GPU (NVIDIA T4), XLA-compiled, in float32"
+
+
 def test_settings_is_frozen(settings_quick):
     with pytest.raises(AttributeError):
         settings_quick.quick = False
