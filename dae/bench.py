@@ -42,7 +42,7 @@ import numpy as np
 MODELS = ("ch02-dense", "ch03-conv", "ch03-unet", "ch04-mask")
 SEED_BATCH = 32
 # name -> (seed epochs at full settings, chapter batch size, chapter epochs at full settings)
-SCHEDULES = {"ch02-dense": (30, 256, 20), "ch03-conv": (10, 64, 8), "ch03-unet": (None, 128, 2)}
+SCHEDULES = {"ch02-dense": (30, 256, 20), "ch03-conv": (10, 32, 6), "ch03-unet": (None, 128, 2)}
 QUICK_DIGITS, QUICK_TEST, QUICK_EPOCHS = 6000, 1000, 2
 WARMUP_STEPS, SHORT_STEPS, LONG_STEPS = 10, 20, 120
 

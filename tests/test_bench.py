@@ -105,11 +105,11 @@ def test_conv_schedules_are_the_tutorials_and_the_chapters():
 
     seed = bench._image_model("ch03-conv", "seed", 10, 59500)
     assert float(keras.ops.convert_to_numpy(seed.optimizer.learning_rate)) == pytest.approx(0.001)
-    chapter = bench._image_model("ch03-conv", "chapter", 8, 59500)
-    schedule = chapter.optimizer._learning_rate  # Chapter 3: from 0.002 along a cosine over 8 epochs of batch 64
-    steps = 8 * int(np.ceil(59500 / 64))
+    chapter = bench._image_model("ch03-conv", "chapter", 6, 59500)
+    schedule = chapter.optimizer._learning_rate  # Chapter 3: from 0.002 along a cosine over 6 epochs of batch 32
+    steps = 6 * int(np.ceil(59500 / 32))
     assert float(schedule(0)) == pytest.approx(0.002) and float(schedule(steps)) == pytest.approx(0.002 * 0.02)
-    assert bench.SCHEDULES["ch03-conv"] == (10, 64, 8)
+    assert bench.SCHEDULES["ch03-conv"] == (10, 32, 6)
 
 
 def test_the_package_loads_its_modules_on_first_use():
