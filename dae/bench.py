@@ -306,14 +306,21 @@ def bench_precision(name: str, quick: bool) -> list[dict]:
     return rows
 
 
+def _measured_by(about: dict, option: str, versions: str, epochs_of: str) -> str:
+    """A page's first line: the command that measured it, when, on what machine and library versions."""
+    command = " ".join(part for part in ("python -m dae.bench", option, "--quick" if about["quick"] else "") if part)
+    line = f"Measured by `{command}` on {about['written']}: {about['device']}, {about['cpus']} CPU cores, Python {about['python']}, {versions}."
+    if about["quick"]:
+        line += f" Quick mode: {QUICK_DIGITS:,} training digits, {QUICK_TEST:,} test digits, at most {QUICK_EPOCHS} epochs{epochs_of}."
+    return line
+
+
 def precision_markdown(rows: list[dict], about: dict) -> str:
     """The precision benchmark's rows as a Markdown page, each policy's speed and PSNR beside float32's."""
     lines = [
         "# Mixed precision: speed and quality",
         "",
-        f"Measured by `python -m dae.bench --precision{' --quick' if about['quick'] else ''}` on {about['written']}: "
-        f"{about['device']}, {about['cpus']} CPU cores, Python {about['python']}, Keras {about['keras']} on {about['backend']}."
-        + (f" Quick mode: {QUICK_DIGITS:,} training digits, {QUICK_TEST:,} test digits, at most {QUICK_EPOCHS} epochs." if about["quick"] else ""),
+        _measured_by(about, "--precision", f"Keras {about['keras']} on {about['backend']}", ""),
         "",
         "Each row trains the chapter's model and schedule from the same seed under one Keras dtype policy, the data fed as NumPy arrays. "
         "Seconds per epoch are the median of the epochs after the first, which also compiles the training step; PSNR is the mean over the "
@@ -343,9 +350,7 @@ def markdown(rows: list[dict], about: dict) -> str:
     lines = [
         "# What the models cost",
         "",
-        f"Measured by `python -m dae.bench{' --quick' if about['quick'] else ''}` on {about['written']}: "
-        f"{about['device']}, {about['cpus']} CPU cores, Python {about['python']}, TensorFlow {about['tensorflow']}, Keras {about['keras']}."
-        + (f" Quick mode: {QUICK_DIGITS:,} training digits, {QUICK_TEST:,} test digits, at most {QUICK_EPOCHS} epochs per schedule." if about["quick"] else ""),
+        _measured_by(about, "", f"TensorFlow {about['tensorflow']}, Keras {about['keras']}", " per schedule"),
         "",
         "Seconds per epoch come from timed training steps scaled to one pass over the training data, plus the fixed cost of a call "
         "of `model.fit` (for `tf.data`, filling the shuffle buffer): with the seed's settings "
