@@ -76,7 +76,10 @@ class Settings:
 
     def describe(self) -> str:
         """One line for the top of a chapter: mode, seed, device and, on a GPU, how it computes."""
-        mode = f"quick mode ({QUICK_ENV}=1)" if self.quick else "full settings"
+        # In quick mode the page's prose, written for full settings, can disagree with the numbers printed above it.
+        mode = "full settings"
+        if self.quick:
+            mode = f"quick mode ({QUICK_ENV}=1: less data and fewer epochs than the text describes)"
         line = f"{mode}, seed {self.seed}, training on {self.device}"
         if self.device.startswith("GPU"):
             # Keras' jit_compile="auto" turns XLA on wherever TensorFlow sees a GPU. Mixed precision stays off:

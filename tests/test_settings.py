@@ -156,6 +156,7 @@ def test_describe_mentions_quick_mode(settings_quick):
     text = settings_quick.describe()
     assert "quick mode" in text
     assert "DAE_QUICK=1" in text
+    assert "fewer epochs than the text describes" in text  # the prose is written for full settings
     assert "seed 0" in text and "CPU" in text
 
 
