@@ -7,8 +7,13 @@ source scripts/setup_env.sh
 export DAE_QUICK=0
 export DAE_RESULTS_DIR="$PWD/_build/results"
 reset_cache_if_code_changed _build
+rm -rf _build/html/reports  # a report left by an earlier build would be taken for this one's
 start=$(date +%s)
-jupyter-book build . --warningiserror --keep-going
+if ! jupyter-book build . --warningiserror --keep-going; then
+  echo "The book did not build after $(( $(date +%s) - start )) s."
+  python scripts/explain_failure.py _build
+  exit 1
+fi
 echo "Built in $(( $(date +%s) - start )) s: open _build/html/index.html"
 python -m dae --readme README.md
 echo "README.md's results table now holds this build's numbers (from $DAE_RESULTS_DIR)."

@@ -33,14 +33,16 @@ else
   echo "No data mirror (DAE_DATA_DIR unset): data sets are downloaded on first use."
 fi
 
-# Jupyter Book's cache keys on each notebook's code only. When the dae package or the requirements
-# change, outputs cached under the old code would be shown as if fresh: drop the cache then.
+# Jupyter Book's cache keys on each notebook's code only. When the dae package, the requirements or the
+# training seed (DAE_SEED) change, outputs cached under the old ones would be shown as if fresh: drop the cache then.
 reset_cache_if_code_changed() {
   local build_dir=$1 fingerprint stamp
-  fingerprint=$(cat dae/*.py requirements.txt | sha256sum | cut -d' ' -f1)
+  # Every file of the package (subpackages and static files too), the requirements, and the training seed.
+  fingerprint=$( (find dae -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs cat; cat requirements.txt; echo "DAE_SEED=${DAE_SEED:-}") \
+    | sha256sum | cut -d' ' -f1)
   stamp="$build_dir/.dae-fingerprint"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$fingerprint" ]; then
-    echo "dae or requirements.txt changed since the last build in $build_dir: clearing its execution cache"
+    echo "dae, requirements.txt or DAE_SEED changed since the last build in $build_dir: clearing its execution cache"
     rm -rf "$build_dir/.jupyter_cache"
   fi
   mkdir -p "$build_dir"

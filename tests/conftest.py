@@ -105,6 +105,12 @@ def settings_full():
 
 
 @pytest.fixture(autouse=True)
+def _default_training_seed(monkeypatch):
+    """Tests see the chapters' own seeds, whatever DAE_SEED the shell that ran them exports."""
+    monkeypatch.delenv("DAE_SEED", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _close_figures():
     """Close every matplotlib figure a test left open."""
     yield

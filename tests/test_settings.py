@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from dae.settings import Settings, device_name, quick_from_env, seed_everything, setup
+from dae.settings import Settings, device_name, quick_from_env, seed_everything, seed_from_env, setup
 
 
 # --- quick_from_env ----------------------------------------------------------------------------
@@ -89,6 +89,37 @@ def test_setup_records_seed_and_device():
     assert s.seed == 3
     assert s.device == device_name()
     assert s.device == "CPU" or s.device.startswith("GPU (")
+
+
+def test_training_seed_from_env_replaces_the_chapters_seed(monkeypatch):
+    monkeypatch.setenv("DAE_SEED", "7")
+    s = setup(seed=0, quick=True)
+    assert s.seed == 7 and "seed 7" in s.describe()
+    first = np.random.rand()
+    setup(seed=7, quick=True)
+    assert np.random.rand() == first  # DAE_SEED=7 seeds exactly as seed=7 does
+
+
+@pytest.mark.parametrize("raw", ["", "  "])
+def test_training_seed_unset_or_empty_keeps_the_default(monkeypatch, raw):
+    monkeypatch.setenv("DAE_SEED", raw)
+    assert seed_from_env(4) == 4
+    monkeypatch.delenv("DAE_SEED")
+    assert seed_from_env(4) == 4
+
+
+@pytest.mark.parametrize("raw", ["-1", "1.5", "one"])
+def test_training_seed_garbage_raises_value_error(monkeypatch, raw):
+    monkeypatch.setenv("DAE_SEED", raw)
+    with pytest.raises(ValueError, match="DAE_SEED"):
+        setup(seed=0, quick=True)
+
+
+def test_setup_turns_on_deterministic_kernels():
+    from tensorflow.python.framework import config  # the public API can turn it on, not read it
+
+    setup(seed=0, quick=True)
+    assert config.is_op_determinism_enabled()
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])

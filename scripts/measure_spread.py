@@ -1,0 +1,181 @@
+"""Run-to-run spread of the chapters' numbers: each chapter trained from other seeds at full settings.
+
+    python scripts/measure_spread.py run --seeds 1 2 --chapters 04 05      # executes, minutes per chapter
+    python scripts/measure_spread.py report --out benchmarks/SPREAD.md     # the table from what ran
+
+``run`` executes each chapter notebook with ``DAE_QUICK=0`` and ``DAE_SEED=<seed>`` into
+``_build/spread/seed<seed>/`` (the executed notebook and its results files). A hidden check that fails
+there is reported, not fatal: the point is to see how far the numbers move. ``report`` reads every
+``seed*`` folder and, as seed 0, the last full build (``_build/jupyter_execute`` and ``_build/results``),
+and writes one row per glued number and per measured table cell: each seed's value and the range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+SPREAD = ROOT / "_build" / "spread"
+METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq", "lsd_db")
+
+
+def chapter_paths(prefixes):
+    paths = []
+    for prefix in prefixes:
+        found = sorted(BOOK.glob(f"{prefix}*.ipynb"))
+        if len(found) != 1:
+            sys.exit(f"chapter {prefix!r} matches {len(found)} notebooks in {BOOK}; give a unique prefix such as 04")
+        paths.append(found[0])
+    return paths
+
+
+def run(seeds, chapters, timeout):
+    import nbformat
+    from nbclient import NotebookClient
+
+    for seed in seeds:
+        folder = SPREAD / f"seed{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ.update(DAE_QUICK="0", DAE_SEED=str(seed), DAE_RESULTS_DIR=str(folder / "results"))
+        for path in chapter_paths(chapters):
+            start = time.perf_counter()
+            print(f"seed {seed}: executing {path.name} at full settings ...", flush=True)
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                    resources={"metadata": {"path": str(BOOK)}})
+            client.execute()
+            nbformat.write(nb, folder / path.name)
+            errors = [(i, out.get("ename"), out.get("evalue", "")[:300]) for i, cell in enumerate(nb.cells)
+                      for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+            took = (time.perf_counter() - start) / 60
+            print(f"seed {seed}: {path.name} in {took:.1f} min, {len(errors)} failed cell(s)", flush=True)
+            for i, name, value in errors:
+                print(f"    cell {i}: {name}: {value}", flush=True)
+
+
+def glued(nb_path: Path) -> dict:
+    """The numbers a chapter glues into its prose: name -> float."""
+    nb = json.loads(nb_path.read_text())
+    values = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("text/plain")
+            if name and text:
+                text = "".join(text) if isinstance(text, list) else text
+                match = re.fullmatch(r"\s*(?:np\.float\d*\()?(-?[\d.]+(?:e-?\d+)?)\)?\s*", text)
+                if match:
+                    values[name] = float(match.group(1))
+    return values
+
+
+def table(results_path: Path) -> dict:
+    """(setting, method, metric) -> value, from a chapter's results file."""
+    rows = json.loads(results_path.read_text()).get("rows", [])
+    cells = {}
+    for row in rows:
+        for metric in METRICS:
+            if row.get(metric) is not None:
+                cells[(row.get("setting", ""), row.get("method", ""), metric)] = float(row[metric])
+    return cells
+
+
+def runs():
+    """label -> (folder of executed notebooks, folder of results files)."""
+    found = {}
+    full = ROOT / "_build" / "jupyter_execute" / "book"
+    if full.is_dir():
+        found["0"] = (full, ROOT / "_build" / "results")
+    for folder in sorted(SPREAD.glob("seed*")):
+        found[folder.name.removeprefix("seed")] = (folder, folder / "results")
+    return found
+
+
+def fmt(value, digits):
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def report(out: Path):
+    seeds = runs()
+    if len(seeds) < 2:
+        sys.exit(f"need at least two runs to measure a spread, found {sorted(seeds)}: run a full build and `run` first")
+    chapters = sorted({p.stem for folder, _ in seeds.values() for p in folder.glob("0*.ipynb")})
+    labels = sorted(seeds, key=int)
+    lines = [
+        "# Run-to-run spread at full settings",
+        "",
+        f"Measured on {date.today().isoformat()} by `python scripts/measure_spread.py`, on {platform.processor() or platform.machine()} "
+        f"with {os.cpu_count()} cores, Python {platform.python_version()}, {versions()}. Seed 0 is the full build "
+        "(`bash scripts/build_book.sh`); the others ran the same notebooks with `DAE_SEED`. The data and noise are the "
+        "same in every run: only the first weights and the shuffling change. *Range* is the largest value less the smallest.",
+        "",
+    ]
+    for chapter in chapters:
+        present = [s for s in labels if (seeds[s][0] / f"{chapter}.ipynb").is_file()]
+        if len(present) < 2:
+            continue
+        lines += [f"## {chapter}", "", f"Seeds: {', '.join(present)}.", ""]
+        glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in present}
+        names = sorted(set().union(*glue.values()))
+        lines += ["Numbers in the prose:", "", "| number | " + " | ".join(f"seed {s}" for s in present) + " | range |",
+                  "|---" * (len(present) + 2) + "|"]
+        for name in names:
+            values = [glue[s].get(name) for s in present]
+            known = [v for v in values if v is not None]
+            spread = max(known) - min(known) if len(known) > 1 else None
+            lines.append(f"| {name} | " + " | ".join(fmt(v, 3) for v in values) + f" | {fmt(spread, 3)} |")
+        results = {}
+        for s in present:
+            files = list(seeds[s][1].glob(f"ch{chapter[:2]}_*.json"))
+            results[s] = table(files[0]) if files else {}
+        keys = sorted(set().union(*results.values()))
+        if keys:
+            lines += ["", "Measured tables (cells that differ between seeds):", "",
+                      "| setting | method | measure | " + " | ".join(f"seed {s}" for s in present) + " | range |",
+                      "|---" * (len(present) + 4) + "|"]
+            for key in keys:
+                values = [results[s].get(key) for s in present]
+                known = [v for v in values if v is not None]
+                spread = max(known) - min(known) if len(known) > 1 else None
+                if spread:
+                    lines.append(f"| {key[0]} | {key[1]} | {key[2]} | " + " | ".join(fmt(v, 3) for v in values) + f" | {fmt(spread, 3)} |")
+        lines.append("")
+    out.write_text("\n".join(lines))
+    print(f"wrote {out} ({len(chapters)} chapters, seeds {', '.join(labels)})")
+
+
+def versions() -> str:
+    code = "import tensorflow, keras, numpy; print(f'TensorFlow {tensorflow.__version__}, Keras {keras.__version__}, NumPy {numpy.__version__}')"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3"}).stdout.strip()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="execute chapters at full settings from other training seeds")
+    run_p.add_argument("--seeds", type=int, nargs="+", required=True)
+    run_p.add_argument("--chapters", nargs="+", default=["01", "02", "03", "04", "05"])
+    run_p.add_argument("--timeout", type=int, default=7200, help="seconds a cell may run")
+    rep_p = sub.add_parser("report", help="write the spread table from the runs found")
+    rep_p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "SPREAD.md")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        if any(s < 1 for s in args.seeds):
+            sys.exit("seed 0 is the full build's; give seeds from 1 up")
+        run(args.seeds, args.chapters, args.timeout)
+    else:
+        report(args.out)
+
+
+if __name__ == "__main__":
+    main()
