@@ -3,8 +3,8 @@
 Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
 (``psnr_db``, ``ssim``; for sound ``si_sdr_db``, ``stoi``, ``pesq``, ``lsd_db``), ``seconds``, ``quick`` and ``device``;
 the file also holds ``chapter_seconds``, the chapter's wall time once its last cell has called
-:meth:`Recorder.finish`. The README's results and time tables are made from these files
-(``python -m dae --readme README.md``).
+:meth:`Recorder.finish`. The book's results appendix (``book/appendix_results.md``) shows them at
+build time, and ``python -m dae --page benchmarks/FULL_BUILD.md`` keeps the last full build's tables in the repository.
 """
 
 from __future__ import annotations
@@ -29,6 +29,21 @@ def process_seconds() -> float:
     import psutil
 
     return time.time() - psutil.Process().create_time()
+
+
+def processor() -> str:
+    """The CPU's model name and core count, e.g. 'AMD EPYC, 2 cores': chapter times depend on both."""
+    import platform
+
+    name = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:  # not Linux
+        pass
+    return f"{name or platform.processor() or platform.machine() or 'unknown CPU'}, {os.cpu_count()} cores"
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -108,6 +123,7 @@ class Recorder:
             "quick": bool(self.settings.quick),
             "device": self.settings.device,
             "seed": self.settings.seed,
+            "processor": processor(),
             "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "chapter_seconds": self.chapter_seconds,
             "rows": self.rows,
@@ -178,10 +194,40 @@ def markdown_table(records: dict[str, dict]) -> str:
     A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD.
     """
     is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
-    lines = ["Time per chapter, from its kernel's start to its last cell:", ""] + time_table(records)
+    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
+    where = f" on {' and '.join(processors)}" if processors else ""
+    lines = [f"Time per chapter{where}, from its kernel's start to its last cell. Processors differ in speed by a factor "
+             "of 2 to 3: on a slower one, expect up to three times these minutes.", ""] + time_table(records)
     lines += ["", "Images:", ""] + _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
     if any(is_sound(r) for record in records.values() for r in record["rows"]):
         lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
+    return "\n".join(lines)
+
+
+def chapter_title(key: str) -> str:
+    """'ch04_speech' -> 'Chapter 4: speech'; other names unchanged."""
+    if len(key) > 5 and key[:2] == "ch" and key[2:4].isdigit() and key[4] == "_":
+        return f"Chapter {int(key[2:4])}: {key[5:].replace('_', ' ')}"
+    return key
+
+
+def appendix_markdown(records: dict[str, dict] | None = None) -> str:
+    """The book's results appendix: the time table, then one section per chapter with its measured rows."""
+    records = load() if records is None else records
+    if not records:
+        return f"No chapter has recorded results in `{results_dir()}` yet: build the book (`bash scripts/build_book.sh`) first."
+    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
+    where = f" on {' and '.join(processors)}" if processors else ""
+    lines = [f"Each chapter's time{where}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
+    for chapter, record in records.items():
+        lines += ["", f"## {chapter_title(chapter)}", ""]
+        rows = record["rows"]
+        sound = [r for r in rows if r.get("si_sdr_db") is not None]
+        if len(sound) < len(rows):
+            lines += _table({chapter: record | {"rows": [r for r in rows if r.get("si_sdr_db") is None]}}, IMAGE_COLUMNS, lambda r: True)
+        if sound:
+            lines += [""] if len(sound) < len(rows) else []
+            lines += _table({chapter: record | {"rows": sound}}, SOUND_COLUMNS, lambda r: True)
     return "\n".join(lines)
 
 
@@ -201,7 +247,8 @@ def update_readme(readme: Path, records: dict[str, dict]) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Show the recorded results, or write them into the README.")
     parser.add_argument("--dir", help="results folder (default: $DAE_RESULTS_DIR or _build/results)")
-    parser.add_argument("--readme", help="fill this README's results table instead of printing it")
+    parser.add_argument("--page", "--readme", dest="readme",
+                        help="fill the results markers of this Markdown page (benchmarks/FULL_BUILD.md) instead of printing")
     args = parser.parse_args(argv)
     records = load(args.dir)
     if not records:

@@ -15,5 +15,5 @@ if ! jupyter-book build . --warningiserror --keep-going; then
   exit 1
 fi
 echo "Built in $(( $(date +%s) - start )) s: open _build/html/index.html"
-python -m dae --readme README.md
-echo "README.md's results table now holds this build's numbers (from $DAE_RESULTS_DIR)."
+python -m dae --page benchmarks/FULL_BUILD.md
+echo "benchmarks/FULL_BUILD.md now holds this build's numbers (from $DAE_RESULTS_DIR); the book's appendix shows them too."

@@ -6,8 +6,8 @@
 ``run`` executes each chapter notebook with ``DAE_QUICK=0`` and ``DAE_SEED=<seed>`` into
 ``_build/spread/seed<seed>/`` (the executed notebook and its results files). A hidden check that fails
 there is reported, not fatal: the point is to see how far the numbers move. ``report`` reads every
-``seed*`` folder and, as seed 0, the last full build (``_build/jupyter_execute`` and ``_build/results``),
-and writes one row per glued number and per measured table cell: each seed's value and the range.
+``seed*`` folder and, as seed 0, the last full build's tables (``benchmarks/FULL_BUILD.md``), and writes
+one row per glued number and per measured table cell that moved: each seed's value and the range.
 """
 
 from __future__ import annotations
@@ -90,14 +90,38 @@ def table(results_path: Path) -> dict:
     return cells
 
 
+def full_build_page(path: Path) -> dict:
+    """chapter key ('ch04_speech') -> table cells, from the Markdown tables of benchmarks/FULL_BUILD.md."""
+    cells: dict = {}
+    columns = None
+    for line in path.read_text().splitlines():
+        if not line.startswith("|"):
+            columns = None
+            continue
+        if set(line.strip()) <= set("|-"):
+            continue
+        parts = [p.strip() for p in line.strip("|").split("|")]
+        if parts[0] == "chapter":
+            columns = parts
+            continue
+        if columns is None or "setting" not in columns:
+            continue
+        row = dict(zip(columns, parts))
+        for title, metric in (("PSNR (dB)", "psnr_db"), ("SSIM", "ssim"), ("SI-SDR (dB)", "si_sdr_db"), ("STOI", "stoi"),
+                              ("PESQ", "pesq"), ("LSD (dB)", "lsd_db")):
+            if row.get(title):
+                cells.setdefault(row["chapter"], {})[(row["setting"], row["method"], metric)] = float(row[title])
+    return cells
+
+
 def runs():
-    """label -> (folder of executed notebooks, folder of results files)."""
+    """label -> (folder of executed notebooks or None, {chapter prefix 'ch04': table cells})."""
     found = {}
-    full = ROOT / "_build" / "jupyter_execute" / "book"
-    if full.is_dir():
-        found["0"] = (full, ROOT / "_build" / "results")
+    page = ROOT / "benchmarks" / "FULL_BUILD.md"
+    if page.is_file():
+        found["0 (last full build)"] = (None, {key[:4]: cells for key, cells in full_build_page(page).items()})
     for folder in sorted(SPREAD.glob("seed*")):
-        found[folder.name.removeprefix("seed")] = (folder, folder / "results")
+        found[folder.name.removeprefix("seed")] = (folder, {p.stem[:4]: table(p) for p in (folder / "results").glob("ch*.json")})
     return found
 
 
@@ -105,53 +129,63 @@ def fmt(value, digits):
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def spread_row(values, digits):
+    known = [v for v in values if v is not None]
+    spread = max(known) - min(known) if len(known) > 1 else None
+    return " | ".join(fmt(v, digits) for v in values) + f" | {fmt(spread, digits)} |", spread
+
+
 def report(out: Path):
     seeds = runs()
     if len(seeds) < 2:
-        sys.exit(f"need at least two runs to measure a spread, found {sorted(seeds)}: run a full build and `run` first")
-    chapters = sorted({p.stem for folder, _ in seeds.values() for p in folder.glob("0*.ipynb")})
-    labels = sorted(seeds, key=int)
+        sys.exit(f"need at least two runs to measure a spread, found {sorted(seeds)}: run `run` first")
+    labels = sorted(seeds, key=lambda s: int(s.split()[0]))
+    chapters = sorted({p.stem for folder, _ in seeds.values() if folder for p in folder.glob("0*.ipynb")})
     lines = [
         "# Run-to-run spread at full settings",
         "",
-        f"Measured on {date.today().isoformat()} by `python scripts/measure_spread.py`, on {platform.processor() or platform.machine()} "
-        f"with {os.cpu_count()} cores, Python {platform.python_version()}, {versions()}. Seed 0 is the full build "
-        "(`bash scripts/build_book.sh`); the others ran the same notebooks with `DAE_SEED`. The data and noise are the "
-        "same in every run: only the first weights and the shuffling change. *Range* is the largest value less the smallest.",
+        f"Measured on {date.today().isoformat()} by `python scripts/measure_spread.py`, on {processor()}, "
+        f"Python {platform.python_version()}, {versions()}. Seed 0 is the last full build (`bash scripts/build_book.sh`, "
+        "its tables in `FULL_BUILD.md`, made on another machine); the other seeds ran the same notebooks here with "
+        "`DAE_SEED`. The data and the noise are the same in every run: only the first weights and the shuffling "
+        "change. *Range* is the largest value less the smallest.",
         "",
     ]
     for chapter in chapters:
-        present = [s for s in labels if (seeds[s][0] / f"{chapter}.ipynb").is_file()]
+        key = f"ch{chapter[:2]}"
+        present = [s for s in labels if (seeds[s][0] and (seeds[s][0] / f"{chapter}.ipynb").is_file()) or key in seeds[s][1]]
         if len(present) < 2:
             continue
-        lines += [f"## {chapter}", "", f"Seeds: {', '.join(present)}.", ""]
-        glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in present}
-        names = sorted(set().union(*glue.values()))
-        lines += ["Numbers in the prose:", "", "| number | " + " | ".join(f"seed {s}" for s in present) + " | range |",
-                  "|---" * (len(present) + 2) + "|"]
-        for name in names:
-            values = [glue[s].get(name) for s in present]
-            known = [v for v in values if v is not None]
-            spread = max(known) - min(known) if len(known) > 1 else None
-            lines.append(f"| {name} | " + " | ".join(fmt(v, 3) for v in values) + f" | {fmt(spread, 3)} |")
-        results = {}
-        for s in present:
-            files = list(seeds[s][1].glob(f"ch{chapter[:2]}_*.json"))
-            results[s] = table(files[0]) if files else {}
-        keys = sorted(set().union(*results.values()))
-        if keys:
-            lines += ["", "Measured tables (cells that differ between seeds):", "",
-                      "| setting | method | measure | " + " | ".join(f"seed {s}" for s in present) + " | range |",
-                      "|---" * (len(present) + 4) + "|"]
-            for key in keys:
-                values = [results[s].get(key) for s in present]
-                known = [v for v in values if v is not None]
-                spread = max(known) - min(known) if len(known) > 1 else None
-                if spread:
-                    lines.append(f"| {key[0]} | {key[1]} | {key[2]} | " + " | ".join(fmt(v, 3) for v in values) + f" | {fmt(spread, 3)} |")
+        lines += [f"## {chapter}", ""]
+        with_notebooks = [s for s in present if seeds[s][0]]
+        if len(with_notebooks) >= 2:
+            glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in with_notebooks}
+            lines += ["Numbers in the prose and the checks (not kept for seed 0):", "",
+                      "| number | " + " | ".join(f"seed {s}" for s in with_notebooks) + " | range |",
+                      "|---" * (len(with_notebooks) + 2) + "|"]
+            for name in sorted(set().union(*glue.values())):
+                text, _ = spread_row([glue[s].get(name) for s in with_notebooks], 3)
+                lines.append(f"| {name} | {text}")
+            lines.append("")
+        tables = {s: seeds[s][1].get(key, {}) for s in present}
+        cells = sorted(set().union(*tables.values()))
+        lines += ["Measured tables (the cells that differ between runs):", "",
+                  "| setting | method | measure | " + " | ".join(f"seed {s}" for s in present) + " | range |",
+                  "|---" * (len(present) + 4) + "|"]
+        for cell in cells:
+            text, spread = spread_row([tables[s].get(cell) for s in present], 3)
+            if spread:
+                lines.append(f"| {cell[0]} | {cell[1]} | {cell[2]} | {text}")
         lines.append("")
     out.write_text("\n".join(lines))
-    print(f"wrote {out} ({len(chapters)} chapters, seeds {', '.join(labels)})")
+    print(f"wrote {out} ({len(chapters)} chapters, runs {', '.join(labels)})")
+
+
+def processor() -> str:
+    sys.path.insert(0, str(ROOT))
+    from dae.results import processor as name
+
+    return name()
 
 
 def versions() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -344,3 +345,29 @@ def test_every_chapter_in_the_toc_has_a_budget():
     recorded = {name[2:4] for name in results.BUDGET_MINUTES}
     assert chapters and set(chapters) <= recorded, (chapters, sorted(results.BUDGET_MINUTES))
     assert sum(results.BUDGET_MINUTES.values()) <= 40  # the whole book within 40 minutes
+
+
+def test_record_names_the_processor_and_the_time_table_says_it(full_record, results_dir):
+    record = _read(full_record)
+    assert record["processor"].endswith(f"{os.cpu_count()} cores")
+    page = results.markdown_table(results.load(results_dir))
+    assert f"on {record['processor']}" in page and "factor of 2 to 3" in page
+
+
+def test_appendix_has_the_time_table_first_then_one_section_per_chapter(full_record, recorder, results_dir):
+    recorder.add(setting="white_0dB", method="noisy input", kind="noisy", si_sdr_db=0.01, stoi=0.66)
+    page = results.appendix_markdown(results.load(results_dir))
+    assert page.index("| chapter | minutes |") < page.index("\n## ")
+    sections = [line for line in page.splitlines() if line.startswith("## ")]
+    assert len(sections) == 2
+    assert "| 22.50 | 0.876 |" in page and "| 0.01 | 0.660 |" in page
+
+
+def test_chapter_title_reads_the_number_and_name():
+    assert results.chapter_title("ch04_speech") == "Chapter 4: speech"
+    assert results.chapter_title("ch01_autoencoder_basics") == "Chapter 1: autoencoder basics"
+    assert results.chapter_title("other") == "other"
+
+
+def test_appendix_without_results_says_how_to_make_them(tmp_path):
+    assert "build the book" in results.appendix_markdown({})
