@@ -45,8 +45,7 @@ def dedupe_and_check_assets(app, pagename, templatename, context, doctree) -> No
         attributes = getattr(script, "attributes", {})
         if not widgets_rendered and attributes.get("type") == "application/vnd.jupyter.widget-state+json":
             continue
-        key = (getattr(script, "filename", script) or "", getattr(script, "priority", None),
-               tuple(sorted(attributes.items())))
+        key = (getattr(script, "filename", script) or "", getattr(script, "priority", None), tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(script)

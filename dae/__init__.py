@@ -16,7 +16,24 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import importlib
 
-__all__ = ["audio", "audio_metrics", "baselines", "cache", "data", "evaluate", "metrics", "models", "noise", "plots", "results", "settings", "sliders", "source", "speech", "train"]
+__all__ = [
+    "audio",
+    "audio_metrics",
+    "baselines",
+    "cache",
+    "data",
+    "evaluate",
+    "metrics",
+    "models",
+    "noise",
+    "plots",
+    "results",
+    "settings",
+    "sliders",
+    "source",
+    "speech",
+    "train",
+]
 __version__ = "0.1.0"
 
 

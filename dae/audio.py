@@ -8,9 +8,9 @@ inverse of those features line up sample for sample.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 
-import inspect
 import numpy as np
 
 SAMPLE_RATE = 8000  # FSDD's rate, and narrow-band telephone speech
@@ -372,8 +372,15 @@ def inverse_mel_log_power(features, length: int, sr: int = SAMPLE_RATE, n_iter: 
     # librosa 1.0 renamed random_state to rng; both take a NumPy Generator and draw the same phases from it.
     seed_keyword = "rng" if "rng" in inspect.signature(librosa.griffinlim).parameters else "random_state"
     audio = librosa.griffinlim(
-        magnitude, n_iter=n_iter, hop_length=HOP, n_fft=N_FFT, window=WINDOW, center=True,
-        length=_check_length(length), init="random", **{seed_keyword: np.random.default_rng(seed)},
+        magnitude,
+        n_iter=n_iter,
+        hop_length=HOP,
+        n_fft=N_FFT,
+        window=WINDOW,
+        center=True,
+        length=_check_length(length),
+        init="random",
+        **{seed_keyword: np.random.default_rng(seed)},
     )
     return audio.astype(np.float32)
 
@@ -548,13 +555,21 @@ def plot_spectrograms(
     image = None
     for ax, (title, level) in zip(axes.flat, levels.items()):
         image = librosa.display.specshow(
-            level, sr=sr, hop_length=HOP, n_fft=N_FFT, x_axis="s", y_axis="hz" if kind == "stft" else "mel",
-            cmap="magma", vmin=vmin, vmax=vmax, ax=ax,
+            level,
+            sr=sr,
+            hop_length=HOP,
+            n_fft=N_FFT,
+            x_axis="s",
+            y_axis="hz" if kind == "stft" else "mel",
+            cmap="magma",
+            vmin=vmin,
+            vmax=vmax,
+            ax=ax,
         )
         ax.set_title(str(title))
         ax.set_xlabel("time (s)")
         ax.set_ylabel("frequency (Hz)")
-    for ax in list(axes.flat)[len(levels):]:
+    for ax in list(axes.flat)[len(levels) :]:
         ax.set_visible(False)
     fig.colorbar(image, ax=axes, format="%.0f", label="level (dB)")
     return fig

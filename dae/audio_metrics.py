@@ -26,9 +26,7 @@ LSD_FLOOR_DB = 80.0  # spectrogram levels more than this far below the reference
 def _pair(reference, estimate) -> tuple[np.ndarray, np.ndarray]:
     reference, estimate = check_audio(reference, "reference"), check_audio(estimate, "estimate")
     if reference.shape != estimate.shape:
-        raise ValueError(
-            f"reference and estimate must have the same length, got {reference.shape[0]} and {estimate.shape[0]} samples"
-        )
+        raise ValueError(f"reference and estimate must have the same length, got {reference.shape[0]} and {estimate.shape[0]} samples")
     return reference.astype(np.float64), estimate.astype(np.float64)
 
 
@@ -155,8 +153,9 @@ def _measure(name: str, reference, estimate, sr: int) -> float:
     return log_spectral_distance(reference, estimate)
 
 
-def scores(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int,
-           measures: Sequence[str] = SPEECH_MEASURES) -> dict[str, np.ndarray]:
+def scores(
+    references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int, measures: Sequence[str] = SPEECH_MEASURES
+) -> dict[str, np.ndarray]:
     """Per-pair measures as arrays of length N: by default SI-SDR (dB), STOI and PESQ, keyed ``si_sdr_db``, ``stoi``, ``pesq``.
 
     ``measures`` picks among those and ``lsd_db`` (:func:`log_spectral_distance`); ``SOUND_MEASURES`` suits sounds other than speech.
@@ -175,7 +174,8 @@ def scores(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr
     return {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
 
 
-def evaluate(references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int,
-             measures: Sequence[str] = SPEECH_MEASURES) -> dict[str, float]:
+def evaluate(
+    references: Sequence[np.ndarray], estimates: Sequence[np.ndarray], sr: int, measures: Sequence[str] = SPEECH_MEASURES
+) -> dict[str, float]:
     """Mean of each measure over pairs (default SI-SDR, STOI, PESQ), keyed as the results record expects: ``Recorder.add(**evaluate(...))``."""
     return {name: float(values.mean()) for name, values in scores(references, estimates, sr, measures).items()}

@@ -141,9 +141,7 @@ def nl_means(images, h: float) -> np.ndarray:
     x = _check_batch(images)
 
     def one(im):
-        return denoise_nl_means(
-            im, patch_size=NL_MEANS_PATCH_SIZE, patch_distance=NL_MEANS_PATCH_DISTANCE, h=h, fast_mode=True
-        )
+        return denoise_nl_means(im, patch_size=NL_MEANS_PATCH_SIZE, patch_distance=NL_MEANS_PATCH_DISTANCE, h=h, fast_mode=True)
 
     return _finish(_per_image(one, x, "non-local means"))
 
@@ -160,8 +158,13 @@ def wavelet(images, sigma: float) -> np.ndarray:
 
     def one(im):
         return denoise_wavelet(
-            im, sigma=sigma, wavelet=WAVELET, mode="soft", wavelet_levels=WAVELET_LEVELS,
-            method="BayesShrink", rescale_sigma=True,
+            im,
+            sigma=sigma,
+            wavelet=WAVELET,
+            mode="soft",
+            wavelet_levels=WAVELET_LEVELS,
+            method="BayesShrink",
+            rescale_sigma=True,
         )
 
     return _finish(_per_image(one, x, "wavelet"))

@@ -104,6 +104,7 @@ def _numpy_steps(x, y, batch_size):
         reps = int(np.ceil(n / len(x)))
         xs, ys = np.concatenate([x] * reps)[:n], np.concatenate([y] * reps)[:n]
         model.fit(xs, ys, batch_size=batch_size, epochs=1, verbose=0)  # NumPy arrays, as the seeds do
+
     return fit_steps
 
 
@@ -114,6 +115,7 @@ def _pipeline_steps(x, y, batch_size):
 
     def fit_steps(model, steps):
         model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+
     return fit_steps
 
 
@@ -147,14 +149,18 @@ def _image_model(name: str, schedule: str, epochs: int, samples: int, jit_compil
         model.compile(optimizer="adamax", loss="mse", jit_compile=jit_compile)
     elif name == "ch03-conv":
         _, _, model = models.conv_autoencoder(latent_dim=16)
-        optimizer = keras.optimizers.Adam(0.001) if schedule == "seed" else train.cosine_adam(
-            0.002, epochs=epochs, samples=samples, batch_size=SCHEDULES[name][1])
+        optimizer = (
+            keras.optimizers.Adam(0.001)
+            if schedule == "seed"
+            else train.cosine_adam(0.002, epochs=epochs, samples=samples, batch_size=SCHEDULES[name][1])
+        )
         model.compile(optimizer=optimizer, loss="mse", jit_compile=jit_compile)
     else:
         model = models.unet_denoiser(filters=(16, 32), batch_norm=True)
         batch = SEED_BATCH if schedule == "seed" else SCHEDULES[name][1]
-        model.compile(optimizer=train.cosine_adam(0.004, epochs=epochs, samples=samples, batch_size=batch), loss="binary_crossentropy",
-                      jit_compile=jit_compile)
+        model.compile(
+            optimizer=train.cosine_adam(0.004, epochs=epochs, samples=samples, batch_size=batch), loss="binary_crossentropy", jit_compile=jit_compile
+        )
     return model
 
 
@@ -169,8 +175,9 @@ def _variant_seconds(name: str, x, noisy, batch: int) -> dict:
     # The chapter's pipeline and batch, once with XLA and once under mixed precision.
     import keras
 
-    seconds = {"jit_epoch_s": _steps_seconds(_image_model(name, "chapter", 1, len(x), jit_compile=True), _pipeline_steps(noisy, x, batch),
-                                             len(x), batch)}
+    seconds = {
+        "jit_epoch_s": _steps_seconds(_image_model(name, "chapter", 1, len(x), jit_compile=True), _pipeline_steps(noisy, x, batch), len(x), batch)
+    }
     keras.mixed_precision.set_global_policy(mixed_policy())
     try:
         seconds["mixed_epoch_s"] = _steps_seconds(_image_model(name, "chapter", 1, len(x)), _pipeline_steps(noisy, x, batch), len(x), batch)
@@ -203,7 +210,8 @@ def _psnr_watch(noisy_test, x_test):
 
 def bench_images(name: str, quick: bool, target: float | None = None) -> dict:
     """Measure one image model (see the module's docstring); ``target`` is the PSNR to reach when the seed schedule is not trained here."""
-    from . import settings as settings_module, train
+    from . import settings as settings_module
+    from . import train
 
     settings_module.seed_everything(0)
     x, noisy, x_test, noisy_test = _images(name, quick)
@@ -227,9 +235,12 @@ def bench_images(name: str, quick: bool, target: float | None = None) -> dict:
     watch = _psnr_watch(noisy_test, x_test)
     model.fit(train.make_dataset(noisy, x, batch), epochs=chapter_epochs, verbose=0, shuffle=False, callbacks=[watch])
     reached = [i for i, p in enumerate(watch.psnr) if target is not None and p >= target]
-    row |= {"chapter_epochs": chapter_epochs, "chapter_psnr": watch.psnr[-1],
-            "epochs_to_target": reached[0] + 1 if reached else None,
-            "seconds_to_target": float(sum(watch.seconds[: reached[0] + 1])) if reached else None}
+    row |= {
+        "chapter_epochs": chapter_epochs,
+        "chapter_psnr": watch.psnr[-1],
+        "epochs_to_target": reached[0] + 1 if reached else None,
+        "seconds_to_target": float(sum(watch.seconds[: reached[0] + 1])) if reached else None,
+    }
     train.predict(model, noisy_test[:512])  # warm-up
     start = time.perf_counter()
     train.predict(model, noisy_test)
@@ -240,7 +251,8 @@ def bench_images(name: str, quick: bool, target: float | None = None) -> dict:
 
 def bench_speech(quick: bool) -> dict:
     """Chapter 4's mask model: one training epoch of its recipe, and denoising speed on held-out recordings."""
-    from . import audio, data, settings as settings_module, speech
+    from . import audio, data, speech
+    from . import settings as settings_module
 
     settings = settings_module.Settings(quick=quick, seed=0, device=settings_module.device_name())
     config = speech.recipe(settings)
@@ -262,9 +274,14 @@ def bench_speech(quick: bool) -> dict:
     start = time.perf_counter()
     denoise()
     seconds_of_audio = sum(len(c) for c in clips) / audio.SAMPLE_RATE
-    return {"model": "ch04-mask", "samples": len(first[0]), "chapter_batch": config["batch_size"],
-            "chapter_epoch_s": record["epoch_seconds"][0], "inference_per_s": seconds_of_audio / (time.perf_counter() - start),
-            "inference_unit": "audio seconds"} | _peak_memory()
+    return {
+        "model": "ch04-mask",
+        "samples": len(first[0]),
+        "chapter_batch": config["batch_size"],
+        "chapter_epoch_s": record["epoch_seconds"][0],
+        "inference_per_s": seconds_of_audio / (time.perf_counter() - start),
+        "inference_unit": "audio seconds",
+    } | _peak_memory()
 
 
 def precision_policies() -> tuple[str, ...]:
@@ -299,9 +316,20 @@ def bench_precision(name: str, quick: bool) -> list[dict]:
         finally:
             keras.mixed_precision.set_global_policy("float32")
         later = watch.seconds[1:] or watch.seconds
-        rows.append({"model": name, "policy": policy, "xla": bool(model.jit_compile), "samples": len(x), "batch": batch, "epochs": epochs,
-                     "first_epoch_s": watch.seconds[0], "epoch_s": float(np.median(later)), "train_s": float(sum(watch.seconds)),
-                     "psnr": watch.psnr[-1]})
+        rows.append(
+            {
+                "model": name,
+                "policy": policy,
+                "xla": bool(model.jit_compile),
+                "samples": len(x),
+                "batch": batch,
+                "epochs": epochs,
+                "first_epoch_s": watch.seconds[0],
+                "epoch_s": float(np.median(later)),
+                "train_s": float(sum(watch.seconds)),
+                "psnr": watch.psnr[-1],
+            }
+        )
         print(f"  {name}, {policy}: {rows[-1]['epoch_s']:.2f} s per epoch, {rows[-1]['psnr']:.2f} dB", flush=True)
     return rows
 
@@ -336,8 +364,10 @@ def precision_markdown(rows: list[dict], about: dict) -> str:
         change = f"{r['psnr'] - ref['psnr']:+.2f}" if ref else ""
         if not np.isfinite(r["psnr"]):
             change = "non-finite output"
-        lines.append(f"| {r['model']} | {r['policy']} | {'on' if r['xla'] else 'off'} | {r['batch']} | {r['epochs']} | {_fmt(r['first_epoch_s'])} "
-                     f"| {_fmt(r['epoch_s'], 2)} | {speedup} | {_fmt(r.get('train_s'))} | {_fmt(r['psnr'], 2)} | {change} |")
+        lines.append(
+            f"| {r['model']} | {r['policy']} | {'on' if r['xla'] else 'off'} | {r['batch']} | {r['epochs']} | {_fmt(r['first_epoch_s'])} "
+            f"| {_fmt(r['epoch_s'], 2)} | {speedup} | {_fmt(r.get('train_s'))} | {_fmt(r['psnr'], 2)} | {change} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -366,8 +396,11 @@ def markdown(rows: list[dict], about: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        seed = f"{r['seed_epochs']}, {_fmt(r['seed_train_s'], 0)}, {_fmt(r['target_psnr'], 2)}" if r.get("seed_epochs") else (
-            f"(target {_fmt(r['target_psnr'], 2)})" if r.get("target_psnr") is not None else "")
+        seed = (
+            f"{r['seed_epochs']}, {_fmt(r['seed_train_s'], 0)}, {_fmt(r['target_psnr'], 2)}"
+            if r.get("seed_epochs")
+            else (f"(target {_fmt(r['target_psnr'], 2)})" if r.get("target_psnr") is not None else "")
+        )
         chapter = f"{r['chapter_epochs']}, {_fmt(r['chapter_psnr'], 2)}" if r.get("chapter_epochs") else ""
         if r.get("target_psnr") is None:
             reached = ""
@@ -379,7 +412,8 @@ def markdown(rows: list[dict], about: dict) -> str:
         mixed = f"{_fmt(r['mixed_epoch_s'])} ({r['mixed_policy'].removeprefix('mixed_')})" if r.get("mixed_epoch_s") is not None else ""
         lines.append(
             f"| {r['model']} | {r['samples']:,} | {_fmt(r.get('seed_epoch_s'))} | {_fmt(r['chapter_epoch_s'])} ({r['chapter_batch']}) "
-            f"| {_fmt(r.get('jit_epoch_s'))} | {mixed} | {seed} | {chapter} | {reached} | {_fmt(r['inference_per_s'], 0)} {r['inference_unit']}/s | {memory} |"
+            f"| {_fmt(r.get('jit_epoch_s'))} | {mixed} | {seed} | {chapter} | {reached} "
+            f"| {_fmt(r['inference_per_s'], 0)} {r['inference_unit']}/s | {memory} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -396,10 +430,18 @@ def _about(quick: bool) -> dict:
     import keras
 
     backend = keras.backend.backend()
-    about = {"quick": quick, "device": backend_device(), "cpus": os.cpu_count(), "python": platform.python_version(), "keras": keras.__version__,
-             "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    about = {
+        "quick": quick,
+        "device": backend_device(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     library = importlib.import_module({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend))
-    about["backend"] = f"{ {'tensorflow': 'TensorFlow', 'jax': 'JAX', 'torch': 'PyTorch'}.get(backend, backend)} {getattr(library, '__version__', '')}".strip()
+    about["backend"] = (
+        f"{ {'tensorflow': 'TensorFlow', 'jax': 'JAX', 'torch': 'PyTorch'}.get(backend, backend) } {getattr(library, '__version__', '')}".strip()
+    )
     if backend == "tensorflow":
         about["tensorflow"] = library.__version__
     return about
@@ -409,9 +451,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dae.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="less data and fewer epochs, the same code")
     parser.add_argument("--only", nargs="+", choices=MODELS, help="measure these models only")
-    parser.add_argument("--precision", action="store_true",
-                        help="instead: train each image model's schedule under each dtype policy (float32, mixed float16/bfloat16), "
-                             "on whichever Keras backend is active; writes benchmarks/PRECISION.md unless --out says otherwise")
+    parser.add_argument(
+        "--precision",
+        action="store_true",
+        help="instead: train each image model's schedule under each dtype policy (float32, mixed float16/bfloat16), "
+        "on whichever Keras backend is active; writes benchmarks/PRECISION.md unless --out says otherwise",
+    )
     parser.add_argument("--out", help="the Markdown page to write (default: benchmarks/RESULTS.md)")
     parser.add_argument("--child", choices=MODELS, help=argparse.SUPPRESS)
     parser.add_argument("--target", type=float, help=argparse.SUPPRESS)
@@ -433,8 +478,10 @@ def main(argv=None) -> None:
     import keras
 
     if keras.backend.backend() != "tensorflow":
-        raise SystemExit(f"Keras runs on {keras.backend.backend()} here: the full benchmark times the chapters' tf.data pipeline and needs "
-                         "TensorFlow (KERAS_BACKEND=tensorflow); --precision runs on any backend")
+        raise SystemExit(
+            f"Keras runs on {keras.backend.backend()} here: the full benchmark times the chapters' tf.data pipeline and needs "
+            "TensorFlow (KERAS_BACKEND=tensorflow); --precision runs on any backend"
+        )
     rows, target = [], None
     with tempfile.TemporaryDirectory() as folder:
         for name in names:

@@ -73,9 +73,7 @@ def read_idx(payload: bytes, name: str = "<bytes>") -> np.ndarray:
     shape = tuple(int.from_bytes(payload[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = header + math.prod(shape)  # Python ints: a forged header cannot overflow
     if len(payload) != expected:
-        raise CorruptDataError(
-            f"{name}: IDX header declares shape {shape} ({expected} bytes) but the file has {len(payload)} bytes"
-        )
+        raise CorruptDataError(f"{name}: IDX header declares shape {shape} ({expected} bytes) but the file has {len(payload)} bytes")
     return np.frombuffer(payload, dtype=np.uint8, offset=header).reshape(shape).copy()
 
 
@@ -144,8 +142,9 @@ def load_mnist(mirror_root: Path | str | None = None):
     except Exception as err:  # no network, blocked host, bad cache: all end the same way
         tried.append(f"Keras download {KERAS_MNIST_URL}: {type(err).__name__}: {err}")
         raise DataUnavailableError(
-            "MNIST could not be loaded. Tried:\n  - " + "\n  - ".join(tried) +
-            f"\nPoint ${DATA_DIR_ENV} at a folder whose mnist/ holds the four original IDX files, or connect to the internet."
+            "MNIST could not be loaded. Tried:\n  - "
+            + "\n  - ".join(tried)
+            + f"\nPoint ${DATA_DIR_ENV} at a folder whose mnist/ holds the four original IDX files, or connect to the internet."
         ) from err
     for array, shape in zip((x_train, y_train, x_test, y_test), MNIST_SHAPES.values()):
         if array.shape != shape or array.dtype != np.uint8:
@@ -263,9 +262,7 @@ def _load_audio_set(title: str, mirror: Path | None, cache: Path, manifest: dict
         raise  # the download arrived but is not the pinned data: say so, not "unavailable"
     except Exception as err:  # no network, blocked host, HTTP error, bad archive: all end the same way
         tried.append(f"download {urls}: {type(err).__name__}: {err}")
-        raise DataUnavailableError(
-            f"{title} could not be loaded. Tried:\n  - " + "\n  - ".join(tried) + f"\n{hint}"
-        ) from err
+        raise DataUnavailableError(f"{title} could not be loaded. Tried:\n  - " + "\n  - ".join(tried) + f"\n{hint}") from err
 
 
 # --- Free Spoken Digit Dataset -----------------------------------------------------------------
@@ -325,9 +322,7 @@ def _download_fsdd(cache: Path) -> None:
                 data = archive.read(member)
                 actual = sha256_bytes(data)
                 if actual != manifest[parts[2]]:
-                    raise CorruptDataError(
-                        f"{FSDD_URL}: {member} has sha256 {actual}, expected {manifest[parts[2]]}; nothing was saved"
-                    )
+                    raise CorruptDataError(f"{FSDD_URL}: {member} has sha256 {actual}, expected {manifest[parts[2]]}; nothing was saved")
                 (staging / parts[2]).write_bytes(data)
         found = len(list(staging.iterdir()))
         if found != len(manifest):

@@ -10,16 +10,24 @@ import numpy as np
 from . import baselines, metrics, noise
 
 
-def noise_setting_table(record, setting: str, clean_test, noisy_test, clean_val, noisy_val,
-                        models: Mapping[str, tuple[Callable, float | None, str]]) -> dict:
+def noise_setting_table(
+    record, setting: str, clean_test, noisy_test, clean_val, noisy_val, models: Mapping[str, tuple[Callable, float | None, str]]
+) -> dict:
     """Record noisy input, the five classical denoisers and each model for one noise setting.
 
     ``models`` maps a name to ``(denoise, training seconds, kind)``, where ``denoise`` takes noisy
     images (N, H, W[, 1]) and returns images in [0, 1]. Returns the classical results by name.
     """
+
     def add(method, kind, images, seconds=None):
-        record.add(setting=setting, method=method, kind=kind, seconds=seconds,
-                   psnr_db=metrics.psnr(clean_test, images).mean(), ssim=metrics.ssim(clean_test, images).mean())
+        record.add(
+            setting=setting,
+            method=method,
+            kind=kind,
+            seconds=seconds,
+            psnr_db=metrics.psnr(clean_test, images).mean(),
+            ssim=metrics.ssim(clean_test, images).mean(),
+        )
 
     add("noisy input", "noisy", noisy_test)
     classical = baselines.tune_and_apply(_grey(noisy_val), _grey(clean_val), _grey(noisy_test))
@@ -37,8 +45,9 @@ def best_classical(classical: Mapping[str, baselines.ClassicalResult]) -> str:
     return max(classical, key=lambda name: classical[name].val_scores[classical[name].parameter])
 
 
-def robustness(clean_eval, clean_val, sigmas: Sequence[float], denoisers: Mapping[str, Callable],
-               classical_name: str, seed: int = 10) -> dict[str, list[float]]:
+def robustness(
+    clean_eval, clean_val, sigmas: Sequence[float], denoisers: Mapping[str, Callable], classical_name: str, seed: int = 10
+) -> dict[str, list[float]]:
     """Mean PSNR on ``clean_eval`` under Gaussian noise of each sigma: noisy input, ``classical_name``
     re-tuned on ``clean_val`` at every level, and each of ``denoisers``. The noisy input at sigma 0 is NaN."""
     baselines.check_name(classical_name)

@@ -85,10 +85,7 @@ def conv_autoencoder(
         raise ValueError("filters must name at least one convolution, got an empty sequence")
     factor = 2 ** len(filters)
     if height % factor or width % factor:
-        raise ValueError(
-            f"image height and width must be divisible by {factor} for {len(filters)} stride-2 layers, "
-            f"got {height}x{width}"
-        )
+        raise ValueError(f"image height and width must be divisible by {factor} for {len(filters)} stride-2 layers, got {height}x{width}")
 
     image = keras.Input(shape=(height, width, 1), name="encoder_input")
     x = image
@@ -142,9 +139,7 @@ def unet_denoiser(
     fold = int(fold)
     factor = fold * 2 ** len(filters)
     if height % factor or width % factor:
-        raise ValueError(
-            f"image height and width must be divisible by {factor} for fold {fold} and {len(filters)} levels, got {height}x{width}"
-        )
+        raise ValueError(f"image height and width must be divisible by {factor} for fold {fold} and {len(filters)} levels, got {height}x{width}")
 
     if not isinstance(batch_norm, bool):
         raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")

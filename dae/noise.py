@@ -17,10 +17,7 @@ def check_images(images, name: str = "images") -> np.ndarray:
     """Return ``images`` as a float array after checking it is floating point, finite and in [0, 1]."""
     array = np.asarray(images)
     if not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be floating point in [0, 1], got dtype {array.dtype}; "
-            "convert uint8 digits first with dae.data.to_float_images"
-        )
+        raise TypeError(f"{name} must be floating point in [0, 1], got dtype {array.dtype}; convert uint8 digits first with dae.data.to_float_images")
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape})")
     if not np.all(np.isfinite(array)):

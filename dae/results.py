@@ -196,8 +196,11 @@ def markdown_table(records: dict[str, dict]) -> str:
     is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
     processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
     where = f" on {' and '.join(processors)}" if processors else ""
-    lines = [f"Time per chapter{where}, from its kernel's start to its last cell. Processors differ in speed by a factor "
-             "of 2 to 3: on a slower one, expect up to three times these minutes.", ""] + time_table(records)
+    lines = [
+        f"Time per chapter{where}, from its kernel's start to its last cell. Processors differ in speed by a factor "
+        "of 2 to 3: on a slower one, expect up to three times these minutes.",
+        "",
+    ] + time_table(records)
     lines += ["", "Images:", ""] + _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
     if any(is_sound(r) for record in records.values() for r in record["rows"]):
         lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
@@ -247,8 +250,9 @@ def update_readme(readme: Path, records: dict[str, dict]) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Show the recorded results, or write them into the README.")
     parser.add_argument("--dir", help="results folder (default: $DAE_RESULTS_DIR or _build/results)")
-    parser.add_argument("--page", "--readme", dest="readme",
-                        help="fill the results markers of this Markdown page (benchmarks/FULL_BUILD.md) instead of printing")
+    parser.add_argument(
+        "--page", "--readme", dest="readme", help="fill the results markers of this Markdown page (benchmarks/FULL_BUILD.md) instead of printing"
+    )
     args = parser.parse_args(argv)
     records = load(args.dir)
     if not records:

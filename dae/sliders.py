@@ -125,8 +125,7 @@ def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
-def static_frames(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_LEVELS,
-                  noise_names=None, seed: int = 0) -> dict:
+def static_frames(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_LEVELS, noise_names=None, seed: int = 0) -> dict:
     """Every position of a static slider, computed with ``frame``.
 
     clean_images (N, H, W) in [0, 1] -> {'noises': [...], 'levels': [...], 'names': ['noisy', *denoisers],
@@ -186,8 +185,7 @@ def _block_uid(text: str) -> str:
     return f"dae-slider-{hashlib.sha1(text.encode()).hexdigest()[:8]}-{next(_block_numbers)}"
 
 
-def _block(uid: str, aria_label: str, css: str, controls: str, panels: list[str], caption: str, text: str, js: str,
-           kind: str) -> str:
+def _block(uid: str, aria_label: str, css: str, controls: str, panels: list[str], caption: str, text: str, js: str, kind: str) -> str:
     """Assemble one static block: styles, controls, panels, a note, the frames as JSON and the script that reads them.
 
     ``text`` is the JSON of the frames; it sits in a ``<script type="application/json">`` that the block's own
@@ -246,8 +244,16 @@ _STATIC_JS = """
 """
 
 
-def static_html(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_LEVELS, level: float = 0.2,
-                noise_names=None, seed: int = 0, size: int = 112, caption: str | None = None) -> str:
+def static_html(
+    clean_images,
+    denoisers: Mapping[str, Callable],
+    levels=STATIC_LEVELS,
+    level: float = 0.2,
+    noise_names=None,
+    seed: int = 0,
+    size: int = 112,
+    caption: str | None = None,
+) -> str:
     """A self-contained HTML block (range slider, plain JavaScript, PNG data URIs) over ``static_frames``.
 
     Nothing is loaded from anywhere: the page needs no kernel, server or network. ``level`` picks the
@@ -261,8 +267,10 @@ def static_html(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_L
         "levels": levels,
         "names": data["names"],
         "clean": [png_data_uri(image) for image in data["clean"]],
-        "frames": [[[[[png_data_uri(image), psnr_text(score)] for image, score in panels] for panels in per_level]
-                    for per_level in per_noise] for per_noise in data["frames"]],
+        "frames": [
+            [[[[png_data_uri(image), psnr_text(score)] for image, score in panels] for panels in per_level] for per_level in per_noise]
+            for per_noise in data["frames"]
+        ],
     }
     text = json.dumps(payload, separators=(",", ":"))
     uid = _block_uid(text)
@@ -285,13 +293,13 @@ def static_html(clean_images, denoisers: Mapping[str, Callable], levels=STATIC_L
         )
     caption = caption or (
         f"Frames computed ahead of time with dae.sliders.frame at noise levels {levels[0]:g} to {levels[-1]:g} "
-        f"(step {levels[1] - levels[0]:.2g}); PSNR of each image against the clean digit." if len(levels) > 1 else
-        "Frames computed ahead of time with dae.sliders.frame; PSNR of each image against the clean digit."
+        f"(step {levels[1] - levels[0]:.2g}); PSNR of each image against the clean digit."
+        if len(levels) > 1
+        else "Frames computed ahead of time with dae.sliders.frame; PSNR of each image against the clean digit."
     )
     controls = (
         f'<label>noise <select id="{uid}-noise">{noise_options}</select></label>'
-        f'<label>digit <select id="{uid}-digit">{digit_options}</select></label>'
-        + _range_control(uid, "level", "level", len(levels), start, value)
+        f'<label>digit <select id="{uid}-digit">{digit_options}</select></label>' + _range_control(uid, "level", "level", len(levels), start, value)
     )
     css = _BLOCK_CSS.format(uid=uid, width=size + 36) + _IMAGE_CSS.format(uid=uid, size=size)
     return _block(uid, "noise slider", css, controls, panels, caption, text, _STATIC_JS.format(uid=uid), kind="image")
@@ -396,8 +404,7 @@ def _frame_signals(frame_: dict) -> dict[str, np.ndarray]:
     return {NOISY_NAME: frame_["noisy"], **frame_["outputs"]}
 
 
-def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int,
-               snr_db: float = 0.0, snrs=AUDIO_SNRS):
+def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int, snr_db: float = 0.0, snrs=AUDIO_SNRS):
     """Show an ipywidgets SNR slider over ``snrs`` (dB) that redraws players and spectrograms of ``audio_frame``.
 
     clean and noise are (samples,) floats at ``sr`` Hz; each denoiser maps the noisy (samples,) to the same
@@ -413,8 +420,11 @@ def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.n
     denoisers = _check_denoisers(denoisers)
     snrs = _check_snrs(snrs)
     snr_box = widgets.SelectionSlider(
-        options=[(snr_text(s), s) for s in snrs], value=snrs[_nearest(snrs, snr_db)], description="input SNR",
-        continuous_update=False, style={"description_width": "initial"},
+        options=[(snr_text(s), s) for s in snrs],
+        value=snrs[_nearest(snrs, snr_db)],
+        description="input SNR",
+        continuous_update=False,
+        style={"description_width": "initial"},
     )
 
     def redraw(snr_db):
@@ -430,8 +440,7 @@ def live_audio(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.n
     display(widgets.VBox([snr_box, out]))
 
 
-def static_audio_frames(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int,
-                        snrs=AUDIO_SNRS) -> dict:
+def static_audio_frames(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int, snrs=AUDIO_SNRS) -> dict:
     """Every position of a static sound slider, computed with ``audio_frame``.
 
     clean and noise (samples,) floats at ``sr`` Hz, snrs increasing dB -> {'snrs': [...], 'names': ['noisy input',
@@ -489,8 +498,16 @@ class _SpectrogramPictures:
 
         self.fig = Figure(figsize=SPECTROGRAM_SIZE, dpi=SPECTROGRAM_DPI)
         ax = self.fig.add_subplot()
-        self.image = ax.imshow(first, origin="lower", aspect="auto", cmap="magma", vmin=vmin, vmax=vmax,
-                               extent=(0.0, seconds, 0.0, sr / 2000.0), interpolation="antialiased")
+        self.image = ax.imshow(
+            first,
+            origin="lower",
+            aspect="auto",
+            cmap="magma",
+            vmin=vmin,
+            vmax=vmax,
+            extent=(0.0, seconds, 0.0, sr / 2000.0),
+            interpolation="antialiased",
+        )
         ax.set_xlabel("time (s)", fontsize=7, labelpad=1)
         ax.set_ylabel("frequency (kHz)", fontsize=7, labelpad=1)
         ax.tick_params(labelsize=6, length=2, pad=1)
@@ -564,8 +581,15 @@ _AUDIO_JS = """
 """
 
 
-def static_audio_html(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]], sr: int,
-                      snrs=AUDIO_SNRS, snr_db: float = 0.0, caption: str | None = None) -> str:
+def static_audio_html(
+    clean,
+    noise,
+    denoisers: Mapping[str, Callable[[np.ndarray], np.ndarray]],
+    sr: int,
+    snrs=AUDIO_SNRS,
+    snr_db: float = 0.0,
+    caption: str | None = None,
+) -> str:
     """A self-contained HTML block (range slider over ``snrs``, plain JavaScript, WAV and PNG data URIs) over ``static_audio_frames``.
 
     clean and noise (samples,) floats at ``sr`` Hz; ``snr_db`` picks the starting position (the nearest grid SNR).
@@ -586,8 +610,7 @@ def static_audio_html(clean, noise, denoisers: Mapping[str, Callable[[np.ndarray
     pictures = _SpectrogramPictures(clean_level, sr, len(clean) / sr, vmin, top)
     labels = [snr_text(s) for s in snrs]
     frames = [
-        [[wav_data_uri(s, sr, peak), pictures.png(level), si_sdr_text(f["si_sdr"][name])]
-         for (name, s), level in zip(signals.items(), row)]
+        [[wav_data_uri(s, sr, peak), pictures.png(level), si_sdr_text(f["si_sdr"][name])] for (name, s), level in zip(signals.items(), row)]
         for f, signals, row in zip(data["frames"], per_frame, levels)
     ]
     clean_wav, clean_png = wav_data_uri(clean, sr, peak), pictures.png(clean_level)

@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from . import audio, cache, data, models, settings as settings_module, train
+from . import audio, cache, data, models, train
+from . import settings as settings_module
 
 WIDTH = 32  # frames per training patch: 0.26 s
 BATCH_SIZE = 32
@@ -74,8 +75,19 @@ def weighted_mask_loss(y_true, y_pred):
     return keras.ops.mean(y_true[..., 1] * keras.ops.square(y_pred - y_true[..., 0]), axis=(1, 2))
 
 
-def train_mask_model(denoiser, utterances, pools, *, epochs: int, width: int = WIDTH, batch_size: int = BATCH_SIZE,
-                     learning_rate: float = LEARNING_RATE, first=None, weighted: bool = False, log=print) -> dict:
+def train_mask_model(
+    denoiser,
+    utterances,
+    pools,
+    *,
+    epochs: int,
+    width: int = WIDTH,
+    batch_size: int = BATCH_SIZE,
+    learning_rate: float = LEARNING_RATE,
+    first=None,
+    weighted: bool = False,
+    log=print,
+) -> dict:
     """Train ``denoiser`` on one fresh noisy mixture per utterance each epoch; returns ``{"loss": [...], "epoch_seconds": [...]}``.
 
     Mean squared error against the phase-sensitive mask, Adam on a cosine schedule (:func:`dae.train.cosine_adam`).
@@ -122,12 +134,32 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
         first = audio.training_patches(utterances, pools, config["width"], seed=0)
         settings_module.seed_everything(config["seed"])
         _, _, denoiser = new_mask_model(first[0])
-        record = train_mask_model(denoiser, utterances, pools, epochs=config["epochs"], width=config["width"],
-                                  batch_size=config["batch_size"], learning_rate=config["learning_rate"], first=first, log=log)
+        record = train_mask_model(
+            denoiser,
+            utterances,
+            pools,
+            epochs=config["epochs"],
+            width=config["width"],
+            batch_size=config["batch_size"],
+            learning_rate=config["learning_rate"],
+            first=first,
+            log=log,
+        )
         return denoiser, record | {"utterances": len(utterances), "speech_seconds": sum(map(len, utterances)) / audio.SAMPLE_RATE}
 
-    code = (recipe, training_set, new_mask_model, train_mask_model, trained_mask_model, models.spectrogram_denoiser,
-            audio.training_patches, audio.mask_features, audio.phase_sensitive_mask, audio.make_noise, data.join_utterances)
+    code = (
+        recipe,
+        training_set,
+        new_mask_model,
+        train_mask_model,
+        trained_mask_model,
+        models.spectrogram_denoiser,
+        audio.training_patches,
+        audio.mask_features,
+        audio.phase_sensitive_mask,
+        audio.make_noise,
+        data.join_utterances,
+    )
     result = cache.cached_model(MODEL_NAME, config, code, make)
     if result.loaded and log is not None:
         total = sum(result.info["epoch_seconds"])

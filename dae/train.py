@@ -134,8 +134,8 @@ def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: floa
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
     codes_out = []
     for begin in range(0, len(targets), batch_size):
-        target = tf.constant(targets[begin:begin + batch_size])
-        codes = tf.Variable(start[begin:begin + batch_size])
+        target = tf.constant(targets[begin : begin + batch_size])
+        codes = tf.Variable(start[begin : begin + batch_size])
         optimizer = keras.optimizers.Adam(learning_rate)
 
         @tf.function

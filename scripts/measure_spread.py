@@ -51,12 +51,15 @@ def run(seeds, chapters, timeout):
             start = time.perf_counter()
             print(f"seed {seed}: executing {path.name} at full settings ...", flush=True)
             nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                    resources={"metadata": {"path": str(BOOK)}})
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(BOOK)}})
             client.execute()
             nbformat.write(nb, folder / path.name)
-            errors = [(i, out.get("ename"), out.get("evalue", "")[:300]) for i, cell in enumerate(nb.cells)
-                      for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+            errors = [
+                (i, out.get("ename"), out.get("evalue", "")[:300])
+                for i, cell in enumerate(nb.cells)
+                for out in cell.get("outputs", [])
+                if out.get("output_type") == "error"
+            ]
             took = (time.perf_counter() - start) / 60
             print(f"seed {seed}: {path.name} in {took:.1f} min, {len(errors)} failed cell(s)", flush=True)
             for i, name, value in errors:
@@ -107,8 +110,14 @@ def full_build_page(path: Path) -> dict:
         if columns is None or "setting" not in columns:
             continue
         row = dict(zip(columns, parts))
-        for title, metric in (("PSNR (dB)", "psnr_db"), ("SSIM", "ssim"), ("SI-SDR (dB)", "si_sdr_db"), ("STOI", "stoi"),
-                              ("PESQ", "pesq"), ("LSD (dB)", "lsd_db")):
+        for title, metric in (
+            ("PSNR (dB)", "psnr_db"),
+            ("SSIM", "ssim"),
+            ("SI-SDR (dB)", "si_sdr_db"),
+            ("STOI", "stoi"),
+            ("PESQ", "pesq"),
+            ("LSD (dB)", "lsd_db"),
+        ):
             if row.get(title):
                 cells.setdefault(row["chapter"], {})[(row["setting"], row["method"], metric)] = float(row[title])
     return cells
@@ -160,18 +169,24 @@ def report(out: Path):
         with_notebooks = [s for s in present if seeds[s][0]]
         if len(with_notebooks) >= 2:
             glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in with_notebooks}
-            lines += ["Numbers in the prose and the checks (not kept for seed 0):", "",
-                      "| number | " + " | ".join(f"seed {s}" for s in with_notebooks) + " | range |",
-                      "|---" * (len(with_notebooks) + 2) + "|"]
+            lines += [
+                "Numbers in the prose and the checks (not kept for seed 0):",
+                "",
+                "| number | " + " | ".join(f"seed {s}" for s in with_notebooks) + " | range |",
+                "|---" * (len(with_notebooks) + 2) + "|",
+            ]
             for name in sorted(set().union(*glue.values())):
                 text, _ = spread_row([glue[s].get(name) for s in with_notebooks], 3)
                 lines.append(f"| {name} | {text}")
             lines.append("")
         tables = {s: seeds[s][1].get(key, {}) for s in present}
         cells = sorted(set().union(*tables.values()))
-        lines += ["Measured tables (the cells that differ between runs):", "",
-                  "| setting | method | measure | " + " | ".join(f"seed {s}" for s in present) + " | range |",
-                  "|---" * (len(present) + 4) + "|"]
+        lines += [
+            "Measured tables (the cells that differ between runs):",
+            "",
+            "| setting | method | measure | " + " | ".join(f"seed {s}" for s in present) + " | range |",
+            "|---" * (len(present) + 4) + "|",
+        ]
         for cell in cells:
             text, spread = spread_row([tables[s].get(cell) for s in present], 3)
             if spread:

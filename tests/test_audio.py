@@ -7,9 +7,8 @@ import io
 
 import numpy as np
 import pytest
-from scipy.signal import welch
-
 from conftest import speechlike as _speechlike
+from scipy.signal import welch
 
 from dae import audio as A
 
@@ -30,6 +29,7 @@ def clean() -> np.ndarray:
 def fsdd_speech() -> list[np.ndarray]:
     """Four real 2-5 s utterances of the held-out speakers (skipped without the FSDD mirror)."""
     from conftest import mirror_root
+
     from dae.data import fsdd_split, join_utterances, load_fsdd
 
     if not (mirror_root() / "fsdd" / "recordings").is_dir():

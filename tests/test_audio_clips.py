@@ -7,8 +7,8 @@ import subprocess
 
 import numpy as np
 import pytest
-
 from conftest import REPO_ROOT
+
 from dae.audio import read_wav
 
 AUDIO = REPO_ROOT / "audio"
@@ -129,5 +129,5 @@ def test_the_clips_manifest_and_the_repository_match_the_project():
     for name, digest in manifest.items():
         assert dae.data.sha256_bytes((AUDIO / name).read_bytes()) == digest, name
     config = (AUDIO.parent / "_config.yml").read_text()
-    url = re.search(r"^\s+url:\s*(\S+)", config[config.index("repository:"):], re.M).group(1)
+    url = re.search(r"^\s+url:\s*(\S+)", config[config.index("repository:") :], re.M).group(1)
     assert url.rstrip("/").endswith("github.com/" + dae.audio.REPOSITORY)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import speechlike as _speechlike
 
 from dae import audio as A

@@ -18,8 +18,7 @@ from dae.noise import gaussian, salt_and_pepper
 
 HAVE_PYWT = importlib.util.find_spec("pywt") is not None
 NAMES = [
-    pytest.param(name, marks=pytest.mark.skipif(not HAVE_PYWT, reason="PyWavelets (pywt) is not installed"))
-    if name == "wavelet" else name
+    pytest.param(name, marks=pytest.mark.skipif(not HAVE_PYWT, reason="PyWavelets (pywt) is not installed")) if name == "wavelet" else name
     for name in DENOISERS
 ]
 AVAILABLE = [name for name in DENOISERS if HAVE_PYWT or name != "wavelet"]
@@ -34,9 +33,9 @@ def synthetic_digits(n: int, seed: int = 0) -> np.ndarray:
             width, length = rng.randint(3, 5), rng.randint(10, 19)
             top, left = rng.randint(4, 24 - width), rng.randint(4, 25 - length)
             if rng.rand() < 0.5:
-                image[top:top + width, left:left + length] = 1.0
+                image[top : top + width, left : left + length] = 1.0
             else:
-                image[left:left + length, top:top + width] = 1.0
+                image[left : left + length, top : top + width] = 1.0
     out = scipy_gaussian_filter(out, sigma=(0, 0.6, 0.6))
     return (out / out.max(axis=(1, 2), keepdims=True)).astype(np.float32)
 
@@ -93,7 +92,7 @@ def test_denoise_keeps_a_channel_axis_and_accepts_float64(name, images):
 def test_batch_is_denoised_image_by_image(name, images):
     """Images never mix: the batch result equals denoising each image alone (the batched filters too)."""
     batch = denoise(name, images[:4], GRIDS[name][2])
-    alone = np.concatenate([denoise(name, images[i:i + 1], GRIDS[name][2]) for i in range(4)])
+    alone = np.concatenate([denoise(name, images[i : i + 1], GRIDS[name][2]) for i in range(4)])
     np.testing.assert_allclose(batch, alone, atol=1e-6)
 
 

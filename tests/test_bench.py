@@ -7,16 +7,48 @@ import pytest
 
 from dae import bench
 
-ABOUT = {"quick": False, "device": "CPU", "cpus": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1",
-         "written": "2026-11-25 22:00 UTC"}
-CONV = {"model": "ch03-conv", "samples": 59500, "test_images": 10000, "chapter_batch": 64, "seed_epoch_s": 57.04,
-        "chapter_epoch_s": 27.2, "jit_epoch_s": 80.25, "mixed_epoch_s": 30.0, "mixed_policy": "mixed_bfloat16", "seed_epochs": 10, "seed_train_s": 580.4, "target_psnr": 18.5123, "chapter_epochs": 5,
-        "chapter_psnr": 18.37, "epochs_to_target": None, "seconds_to_target": None, "inference_per_s": 15000.0,
-        "inference_unit": "images", "peak_rss_mb": 2100.4}
-UNET = CONV | {"model": "ch03-unet", "chapter_batch": 128, "seed_epochs": None, "seed_train_s": None, "chapter_epochs": 2,
-               "chapter_psnr": 20.43, "epochs_to_target": 1, "seconds_to_target": 71.6, "peak_gpu_mb": 512.0}
-MASK = {"model": "ch04-mask", "samples": 4000, "chapter_batch": 32, "chapter_epoch_s": 12.3, "inference_per_s": 250.0,
-        "inference_unit": "audio seconds", "peak_rss_mb": 1500.0}
+ABOUT = {"quick": False, "device": "CPU", "cpus": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "written": "2026-11-25 22:00 UTC"}
+CONV = {
+    "model": "ch03-conv",
+    "samples": 59500,
+    "test_images": 10000,
+    "chapter_batch": 64,
+    "seed_epoch_s": 57.04,
+    "chapter_epoch_s": 27.2,
+    "jit_epoch_s": 80.25,
+    "mixed_epoch_s": 30.0,
+    "mixed_policy": "mixed_bfloat16",
+    "seed_epochs": 10,
+    "seed_train_s": 580.4,
+    "target_psnr": 18.5123,
+    "chapter_epochs": 5,
+    "chapter_psnr": 18.37,
+    "epochs_to_target": None,
+    "seconds_to_target": None,
+    "inference_per_s": 15000.0,
+    "inference_unit": "images",
+    "peak_rss_mb": 2100.4,
+}
+UNET = CONV | {
+    "model": "ch03-unet",
+    "chapter_batch": 128,
+    "seed_epochs": None,
+    "seed_train_s": None,
+    "chapter_epochs": 2,
+    "chapter_psnr": 20.43,
+    "epochs_to_target": 1,
+    "seconds_to_target": 71.6,
+    "peak_gpu_mb": 512.0,
+}
+MASK = {
+    "model": "ch04-mask",
+    "samples": 4000,
+    "chapter_batch": 32,
+    "chapter_epoch_s": 12.3,
+    "inference_per_s": 250.0,
+    "inference_unit": "audio seconds",
+    "peak_rss_mb": 1500.0,
+}
 
 
 def test_markdown_names_the_machine_and_the_versions():
@@ -66,13 +98,26 @@ def test_unet_needs_the_conv_models_target():
 # --- --precision: each dtype policy's speed and quality ----------------------------------------
 
 PRECISION_ABOUT = ABOUT | {"device": "GPU (NVIDIA H200)", "cpus": 16, "backend": "JAX 0.11.2"}
-FLOAT32 = {"model": "ch03-unet", "policy": "float32", "xla": True, "samples": 59500, "batch": 128, "epochs": 2,
-           "first_epoch_s": 9.4, "epoch_s": 1.30, "train_s": 10.7, "psnr": 20.38}
+FLOAT32 = {
+    "model": "ch03-unet",
+    "policy": "float32",
+    "xla": True,
+    "samples": 59500,
+    "batch": 128,
+    "epochs": 2,
+    "first_epoch_s": 9.4,
+    "epoch_s": 1.30,
+    "train_s": 10.7,
+    "psnr": 20.38,
+}
 
 
 def test_precision_markdown_compares_each_policy_with_float32():
-    rows = [FLOAT32, FLOAT32 | {"policy": "mixed_float16", "epoch_s": 0.65, "psnr": 20.28},
-            FLOAT32 | {"policy": "mixed_bfloat16", "psnr": float("nan")}]
+    rows = [
+        FLOAT32,
+        FLOAT32 | {"policy": "mixed_float16", "epoch_s": 0.65, "psnr": 20.28},
+        FLOAT32 | {"policy": "mixed_bfloat16", "psnr": float("nan")},
+    ]
     page = bench.precision_markdown(rows, PRECISION_ABOUT)
     assert "GPU (NVIDIA H200), 16 CPU cores, Python 3.11.7, Keras 3.15.1 on JAX 0.11.2." in page
     lines = page.splitlines()
@@ -117,7 +162,9 @@ def test_the_package_loads_its_modules_on_first_use():
     import sys
 
     # So --precision can run where Keras has another backend and neither TensorFlow nor librosa is installed.
-    code = ("import sys, dae, dae.bench, dae.noise, dae.metrics; "
-            "assert not {'tensorflow', 'librosa', 'keras'} & set(sys.modules), sorted(sys.modules); "
-            "assert callable(dae.noise.add_noise) and 'speech' in dir(dae)")
+    code = (
+        "import sys, dae, dae.bench, dae.noise, dae.metrics; "
+        "assert not {'tensorflow', 'librosa', 'keras'} & set(sys.modules), sorted(sys.modules); "
+        "assert callable(dae.noise.add_noise) and 'speech' in dir(dae)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

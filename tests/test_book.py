@@ -12,8 +12,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
 # The notebooks the book publishes, in the order of _toc.yml (references.md and other pages are not notebooks).
-TOC_CHAPTERS = [ROOT / f"{c['file']}.ipynb" for c in yaml.safe_load((ROOT / "_toc.yml").read_text())["chapters"]
-                if (ROOT / f"{c['file']}.ipynb").is_file()]
+TOC_CHAPTERS = [
+    ROOT / f"{c['file']}.ipynb" for c in yaml.safe_load((ROOT / "_toc.yml").read_text())["chapters"] if (ROOT / f"{c['file']}.ipynb").is_file()
+]
 
 
 def _config():
@@ -57,7 +58,7 @@ def test_colab_cell_reports_the_gpu(path):
     """In Colab the set-up cell says which device Keras trains on, and how to attach a GPU when there is none."""
     source = _source(next(c for c in _cells(path) if c["cell_type"] == "code"))
     colab = source.split('if "google.colab" in sys.modules:', 1)
-    assert len(colab) == 2, f"{path.name}: the Colab cell should act only under `if \"google.colab\" in sys.modules:`"
+    assert len(colab) == 2, f'{path.name}: the Colab cell should act only under `if "google.colab" in sys.modules:`'
     assert "dae.settings.device_name()" in colab[1], f"{path.name}: the Colab cell does not report the device"
     assert "Change runtime type" in colab[1], f"{path.name}: the Colab cell does not say how to attach a GPU"
 
@@ -107,8 +108,10 @@ def test_rendered_chapter_shows_its_figures(path):
 
 def _comparable(cell):
     # What nbval compares of a cell's outputs, images aside: the kind, the stream name and the text.
-    return [(o["output_type"], o.get("name"), "".join(o.get("text", "")), "".join(o.get("data", {}).get("text/plain", "")))
-            for o in cell.get("outputs", [])]
+    return [
+        (o["output_type"], o.get("name"), "".join(o.get("text", "")), "".join(o.get("data", {}).get("text/plain", "")))
+        for o in cell.get("outputs", [])
+    ]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -163,8 +166,16 @@ def test_config_serves_everything_from_the_build():
 
 def test_bibliography_holds_the_works_the_book_cites():
     keys = set(re.findall(r"@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text()))
-    needed = {"vincent2008extracting", "lecun1998mnist", "griffin1984signal", "rix2001pesq", "taal2011stoi",
-              "leroux2019sisdr", "jackson2018fsdd", "piczak2015esc"}
+    needed = {
+        "vincent2008extracting",
+        "lecun1998mnist",
+        "griffin1984signal",
+        "rix2001pesq",
+        "taal2011stoi",
+        "leroux2019sisdr",
+        "jackson2018fsdd",
+        "piczak2015esc",
+    }
     assert needed <= keys, f"references.bib lacks {needed - keys}"
     sources = [p.read_text() for p in [*CHAPTERS, *(ROOT / "book").glob("*.md")]]
     cited = {key.strip() for text in sources for group in re.findall(r"\{cite[:\w]*\}`([^`]+)`", text) for key in group.split(",")}

@@ -18,7 +18,6 @@ a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import contextlib
-
 import functools
 import http.server
 import json
@@ -237,7 +236,7 @@ def _visit(browser, base: str, page_name: str, scheme: str, shots: Path | None) 
         if shots is not None:
             page.screenshot(path=str(shots / f"{stem}-{scheme}.png"))
         for k, root in enumerate(page.query_selector_all(".dae-slider")):
-            root.evaluate("r => r.scrollIntoView({block: \"center\"})")
+            root.evaluate('r => r.scrollIntoView({block: "center"})')
             visit.contrast += root.evaluate(CONTRAST_JS)
             before = root.evaluate(SLIDER_STATE_JS)
             if shots is not None:
@@ -403,8 +402,7 @@ def test_static_audio_slider_block_works_on_its_own(browser):
     sr = 8000
     clean = speechlike(1.0, sr=sr)
     noise = audio.make_noise("white", clean.size, sr, seed=1)
-    block = sliders.static_audio_html(clean, noise, {"identity": lambda y: y, "halved": lambda y: 0.5 * y}, sr,
-                                      snrs=(-5, 5, 15), snr_db=-5)
+    block = sliders.static_audio_html(clean, noise, {"identity": lambda y: y, "halved": lambda y: 0.5 * y}, sr, snrs=(-5, 5, 15), snr_db=-5)
     with bare_page(browser, block) as (page, errors):
         root = page.query_selector(".dae-slider")
         clips_before = root.evaluate(AUDIO_JS)

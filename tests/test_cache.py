@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from dae import cache, data, settings as settings_module, speech
+from dae import cache, data, speech
+from dae import settings as settings_module
 
 
 @pytest.fixture()
@@ -89,8 +90,11 @@ def test_bad_arguments_are_named(results_dir):
 
 def fake_recordings(speakers=("ann", "bob", "cy"), per_speaker=6):
     rng = np.random.default_rng(0)
-    return [data.Recording(digit, speaker, 0, (0.1 * rng.standard_normal(2400)).astype(np.float32), 8000)
-            for speaker in speakers for digit in range(per_speaker)]
+    return [
+        data.Recording(digit, speaker, 0, (0.1 * rng.standard_normal(2400)).astype(np.float32), 8000)
+        for speaker in speakers
+        for digit in range(per_speaker)
+    ]
 
 
 def test_training_set_pools_hold_only_the_other_speakers():

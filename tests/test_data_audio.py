@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import mirror_root
 
 import dae.data
 from dae.data import (
@@ -16,9 +17,9 @@ from dae.data import (
     FSDD_SPEAKERS,
     FSDD_TEST_SPEAKERS,
     FSDD_URL,
-    Recording,
     CorruptDataError,
     DataUnavailableError,
+    Recording,
     esc50_catdog_metadata,
     fsdd_split,
     join_utterances,
@@ -26,7 +27,6 @@ from dae.data import (
     load_fsdd,
     read_manifest,
 )
-from conftest import mirror_root
 
 FSDD_DIR = mirror_root() / "fsdd" / "recordings"
 ESC_DIR = mirror_root() / "esc50-catdog" / "audio"

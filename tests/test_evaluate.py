@@ -31,14 +31,20 @@ def test_noise_setting_table_records_noisy_classical_and_models(strokes, recorde
     noisy_val = noise.gaussian(clean_val, 0.2, seed=1)
     noisy_test = noise.gaussian(clean_test, 0.2, seed=2)
     classical = evaluate.noise_setting_table(
-        recorder, "gauss0.2", clean_test, noisy_test, clean_val, noisy_val,
+        recorder,
+        "gauss0.2",
+        clean_test,
+        noisy_test,
+        clean_val,
+        noisy_val,
         {"dimmed copy": (lambda images: 0.9 * clean_test, 1.5, "model")},
     )
     kinds = [r["kind"] for r in recorder.rows]
     assert kinds == ["noisy"] + ["classical"] * len(classical) + ["model"]
     rows = {r["method"]: r for r in recorder.rows}
-    assert rows["noisy input"]["psnr_db"] == pytest.approx(float(np.mean(
-        10 * np.log10(1 / np.mean((clean_test - noisy_test) ** 2, axis=(1, 2))))), abs=1e-4)
+    assert rows["noisy input"]["psnr_db"] == pytest.approx(
+        float(np.mean(10 * np.log10(1 / np.mean((clean_test - noisy_test) ** 2, axis=(1, 2))))), abs=1e-4
+    )
     assert all(r["psnr_db"] > rows["noisy input"]["psnr_db"] for r in recorder.rows if r["kind"] == "classical")
     expected = np.mean(-10 * np.log10(0.01 * np.mean(clean_test**2, axis=(1, 2))))  # error is 0.1 * clean
     assert rows["dimmed copy"]["psnr_db"] == pytest.approx(expected, abs=1e-3)
@@ -54,8 +60,9 @@ def test_noise_setting_table_accepts_channel_images(strokes, recorder):
 
 def test_best_classical_follows_validation_scores(strokes):
     clean_val, clean_test = strokes[:12], strokes[12:]
-    classical = evaluate.baselines.tune_and_apply(noise.salt_and_pepper(clean_val, 0.2, seed=1), clean_val,
-                                                  noise.salt_and_pepper(clean_test, 0.2, seed=2))
+    classical = evaluate.baselines.tune_and_apply(
+        noise.salt_and_pepper(clean_val, 0.2, seed=1), clean_val, noise.salt_and_pepper(clean_test, 0.2, seed=2)
+    )
     name = evaluate.best_classical(classical)
     best = classical[name].val_scores[classical[name].parameter]
     assert all(best >= r.val_scores[r.parameter] for r in classical.values())

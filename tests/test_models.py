@@ -239,9 +239,16 @@ def test_unet_has_a_skip_connection_per_level_and_no_dense_layer():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"filters": ()}, "at least one"), ({"image_shape": (30, 30, 1)}, "divisible by 4"), ({"filters": (8, 0)}, "positive"),
-     ({"image_shape": (28, 28, 3)}, "one"), ({"filters": (8, 16), "fold": 2}, "divisible by 8"), ({"fold": 0}, "fold"),
-     ({"fold": True}, "fold"), ({"batch_norm": 1}, "batch_norm")],
+    [
+        ({"filters": ()}, "at least one"),
+        ({"image_shape": (30, 30, 1)}, "divisible by 4"),
+        ({"filters": (8, 0)}, "positive"),
+        ({"image_shape": (28, 28, 3)}, "one"),
+        ({"filters": (8, 16), "fold": 2}, "divisible by 8"),
+        ({"fold": 0}, "fold"),
+        ({"fold": True}, "fold"),
+        ({"batch_norm": 1}, "batch_norm"),
+    ],
 )
 def test_unet_rejects_bad_arguments(kwargs, message):
     from dae.models import unet_denoiser
@@ -325,9 +332,15 @@ def test_spectrogram_denoiser_standardises_with_the_given_statistics():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"dilations": ()}, "at least one"), ({"dilations": (1, 0)}, "dilation"), ({"filters": 0}, "filters"),
-     ({"freq_bins": -3}, "freq_bins"), ({"mean": np.zeros(129)}, "both"),
-     ({"mean": np.zeros(5), "variance": np.ones(5)}, "shape"), ({"mean": np.zeros(129), "variance": -np.ones(129)}, "non-negative")],
+    [
+        ({"dilations": ()}, "at least one"),
+        ({"dilations": (1, 0)}, "dilation"),
+        ({"filters": 0}, "filters"),
+        ({"freq_bins": -3}, "freq_bins"),
+        ({"mean": np.zeros(129)}, "both"),
+        ({"mean": np.zeros(5), "variance": np.ones(5)}, "shape"),
+        ({"mean": np.zeros(129), "variance": -np.ones(129)}, "non-negative"),
+    ],
 )
 def test_spectrogram_denoiser_rejects_bad_arguments(kwargs, message):
     from dae.models import spectrogram_denoiser

@@ -9,7 +9,6 @@ import pytest
 
 from dae.settings import Settings, device_name, quick_from_env, seed_everything, seed_from_env, setup
 
-
 # --- quick_from_env ----------------------------------------------------------------------------
 
 

@@ -77,16 +77,16 @@ def test_static_frames_are_the_live_frames(images):
     assert data["names"] == ["noisy", "identity", "halved"] and data["levels"] == list(LEVELS)
     for d, clean in enumerate(images[:2]):
         for n, noise_name in enumerate(sliders.NOISES):
-            for l, level in enumerate(LEVELS):
+            for k, level in enumerate(LEVELS):
                 live = sliders.frame(clean, denoisers, noise_name, level, seed=3)
                 for i, name in enumerate(data["names"]):
-                    np.testing.assert_array_equal(data["frames"][d][n][l][i][0], live[name][0])
-                    assert data["frames"][d][n][l][i][1] == live[name][1]
+                    np.testing.assert_array_equal(data["frames"][d][n][k][i][0], live[name][0])
+                    assert data["frames"][d][n][k][i][1] == live[name][1]
 
 
 def test_static_html_is_self_contained_and_small(images):
     text = sliders.static_html(images[:4], {"identity": _identity, "zeros": np.zeros_like})
-    assert "http://" not in text and "https://" not in text and "src=\"/" not in text
+    assert "http://" not in text and "https://" not in text and 'src="/' not in text
     assert '<input type="range"' in text and "<script>" in text
     # 4 digits x 3 noises x 13 levels x 3 images, plus 4 clean digits, plus the first position in the markup.
     assert text.count("data:image/png;base64,") == 4 * 3 * 13 * 3 + 4 + 1 + 3
@@ -105,7 +105,10 @@ def test_static_html_ids_are_unique_per_block(images):
 
     first = sliders.static_html(images[:1], {}, levels=LEVELS)
     second = sliders.static_html(images[:1], {}, levels=LEVELS)
-    ids = lambda text: set(re.findall(r'\bid="([^"]+)"', text))
+
+    def ids(text):
+        return set(re.findall(r'\bid="([^"]+)"', text))
+
     assert ids(first) and not ids(first) & ids(second)
 
 
@@ -318,7 +321,10 @@ def test_static_audio_html_ids_are_unique_and_names_escaped(clip):
 
     first = sliders.static_audio_html(*clip, {"<b>x</b> & co": _halved}, SR, snrs=(0,))
     second = sliders.static_audio_html(*clip, {"<b>x</b> & co": _halved}, SR, snrs=(0,))
-    ids = lambda text: set(re.findall(r'\bid="([^"]+)"', text))
+
+    def ids(text):
+        return set(re.findall(r'\bid="([^"]+)"', text))
+
     assert ids(first) and not ids(first) & ids(second)
     markup = first.split('<script type="application/json"')[0]
     assert "<b>x</b> & co" not in markup and "&lt;b&gt;x&lt;/b&gt; &amp; co" in markup

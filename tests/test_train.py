@@ -47,7 +47,7 @@ def test_make_dataset_batches_have_right_shapes():
 
 def test_make_dataset_yields_float32():
     x, y = np.zeros((3, 2), dtype=np.uint8), np.ones((3, 2), dtype=np.float64)
-    (bx, by), = _batches(make_dataset(x, y, batch_size=8, shuffle=False))
+    ((bx, by),) = _batches(make_dataset(x, y, batch_size=8, shuffle=False))
     assert bx.dtype == np.float32 and by.dtype == np.float32
 
 
