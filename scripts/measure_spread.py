@@ -73,8 +73,9 @@ def glued(nb_path: Path) -> dict:
     values = {}
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = out.get("data", {}).get("text/plain")
+            scrapbook = out.get("metadata", {}).get("scrapbook", {})
+            name = scrapbook.get("name")
+            text = out.get("data", {}).get(scrapbook.get("mime_prefix", "") + "text/plain")
             if name and text:
                 text = "".join(text) if isinstance(text, list) else text
                 match = re.fullmatch(r"\s*(?:np\.float\d*\()?(-?[\d.]+(?:e-?\d+)?)\)?\s*", text)
