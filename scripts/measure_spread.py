@@ -165,11 +165,13 @@ def report(out: Path, reference: Path | None, build: Path | None):
     ]
     for chapter in chapters:
         key = f"ch{chapter[:2]}"
-        present = [s for s in labels if (seeds[s][0] and (seeds[s][0] / f"{chapter}.ipynb").is_file()) or key in seeds[s][1]]
+        # A run counts for a chapter when it finished it (its executed notebook was written), or is an earlier build's tables.
+        finished = {s for s in labels if seeds[s][0] and (seeds[s][0] / f"{chapter}.ipynb").is_file()}
+        present = [s for s in labels if s in finished or (seeds[s][0] is None and key in seeds[s][1])]
         if len(present) < 2:
             continue
         lines += [f"## {chapter}", ""]
-        with_notebooks = [s for s in present if seeds[s][0]]
+        with_notebooks = [s for s in present if s in finished]
         if len(with_notebooks) >= 2:
             glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in with_notebooks}
             lines += [
