@@ -174,16 +174,22 @@ def _table(records: dict[str, dict], columns, keep) -> list[str]:
 
 
 def time_table(records: dict[str, dict]) -> list[str]:
-    """One line per chapter: its recorded wall time in minutes beside its budget (``BUDGET_MINUTES``)."""
-    lines = ["| chapter | minutes | budget (minutes) | run |", "|---|---|---|---|"]
+    """One line per chapter: its recorded wall time in minutes beside its budget (``BUDGET_MINUTES``).
+
+    The budgets are for full settings: a quick run's line leaves its budget empty rather than compare the two.
+    """
+    lines = ["| chapter | minutes | budget at full settings (minutes) | run |", "|---|---|---|---|"]
     for chapter, record in records.items():
         seconds, budget = record.get("chapter_seconds"), BUDGET_MINUTES.get(chapter)
+        budget = None if record.get("quick") else budget
         run = _run(record)
         minutes = "not recorded" if seconds is None else f"{seconds / 60:.1f}"
         lines.append(f"| {chapter} | {minutes} | {'' if budget is None else budget} | {run} |")
     total = [r.get("chapter_seconds") for r in records.values()]
     if total and None not in total:
-        lines.append(f"| all chapters | {sum(total) / 60:.1f} | {sum(BUDGET_MINUTES.get(c, 0) for c in records)} | |")
+        full = not any(r.get("quick") for r in records.values())
+        budget = sum(BUDGET_MINUTES.get(c, 0) for c in records) if full else ""
+        lines.append(f"| all chapters | {sum(total) / 60:.1f} | {budget} | |")
     return lines
 
 

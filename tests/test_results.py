@@ -371,3 +371,9 @@ def test_chapter_title_reads_the_number_and_name():
 
 def test_appendix_without_results_says_how_to_make_them(tmp_path):
     assert "build the book" in results.appendix_markdown({})
+
+
+def test_time_table_leaves_the_budget_out_of_quick_runs():
+    lines = results.time_table({"ch03_convolutional": _record(True, 600.0), "ch04_speech": _record(True, 450.0)})
+    assert "| ch03_convolutional | 10.0 |  | quick, CPU |" in lines
+    assert lines[-1] == "| all chapters | 17.5 |  | |"
