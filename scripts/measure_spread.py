@@ -125,15 +125,36 @@ def full_build_page(path: Path) -> dict:
     return cells
 
 
+def code_cells(nb_path: Path) -> set[str]:
+    return {"".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"] if c["cell_type"] == "code"}
+
+
+def executed_in_build(build: Path) -> dict:
+    """chapter name -> the executed notebook a Jupyter Book build cached, glue outputs included.
+
+    The copies in ``<build>/jupyter_execute`` drop the glue outputs and the cache keeps code cells only, so
+    each cached notebook is matched to the chapter that shares the most code cells with it.
+    """
+    chapters = {p.stem: code_cells(p) for p in BOOK.glob("0*.ipynb")}
+    found = {}
+    for path in (build / ".jupyter_cache" / "executed").glob("*/base.ipynb"):
+        cells = code_cells(path)
+        best = max(chapters, key=lambda name: len(chapters[name] & cells))
+        if len(chapters[best] & cells) > len(cells) / 2:
+            found[best] = path
+    return found
+
+
 def runs(reference: Path | None, build: Path | None):
-    """label -> (folder of executed notebooks or None, {chapter prefix 'ch04': table cells})."""
+    """label -> ({chapter: executed notebook} or None, {chapter prefix 'ch04': table cells})."""
     found = {}
     if reference is not None and reference.is_file():
         found["0 (earlier build)"] = (None, {key[:4]: cells for key, cells in full_build_page(reference).items()})
-    if build is not None and (build / "jupyter_execute" / "book").is_dir():
-        found["0"] = (build / "jupyter_execute" / "book", {p.stem[:4]: table(p) for p in (build / "results").glob("ch*.json")})
+    if build is not None and (build / ".jupyter_cache").is_dir():
+        found["0"] = (executed_in_build(build), {p.stem[:4]: table(p) for p in (build / "results").glob("ch*.json")})
     for folder in sorted(SPREAD.glob("seed*")):
-        found[folder.name.removeprefix("seed")] = (folder, {p.stem[:4]: table(p) for p in (folder / "results").glob("ch*.json")})
+        notebooks = {p.stem: p for p in folder.glob("0*.ipynb")}
+        found[folder.name.removeprefix("seed")] = (notebooks, {p.stem[:4]: table(p) for p in (folder / "results").glob("ch*.json")})
     return found
 
 
@@ -152,7 +173,7 @@ def report(out: Path, reference: Path | None, build: Path | None):
     if len(seeds) < 2:
         sys.exit(f"need at least two runs to measure a spread, found {sorted(seeds)}: run `run` first")
     labels = sorted(seeds, key=lambda s: (int(s.split()[0]), s))
-    chapters = sorted({p.stem for folder, _ in seeds.values() if folder for p in folder.glob("0*.ipynb")})
+    chapters = sorted({chapter for notebooks, _ in seeds.values() if notebooks for chapter in notebooks})
     lines = [
         "# Run-to-run spread at full settings",
         "",
@@ -166,14 +187,14 @@ def report(out: Path, reference: Path | None, build: Path | None):
     for chapter in chapters:
         key = f"ch{chapter[:2]}"
         # A run counts for a chapter when it finished it (its executed notebook was written), or is an earlier build's tables.
-        finished = {s for s in labels if seeds[s][0] and (seeds[s][0] / f"{chapter}.ipynb").is_file()}
+        finished = {s for s in labels if seeds[s][0] and chapter in seeds[s][0]}
         present = [s for s in labels if s in finished or (seeds[s][0] is None and key in seeds[s][1])]
         if len(present) < 2:
             continue
         lines += [f"## {chapter}", ""]
         with_notebooks = [s for s in present if s in finished]
         if len(with_notebooks) >= 2:
-            glue = {s: glued(seeds[s][0] / f"{chapter}.ipynb") for s in with_notebooks}
+            glue = {s: glued(seeds[s][0][chapter]) for s in with_notebooks}
             lines += [
                 "Numbers in the prose and the checks (not kept for seed 0):",
                 "",
