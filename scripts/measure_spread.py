@@ -196,7 +196,7 @@ def report(out: Path, reference: Path | None, build: Path | None):
         if len(with_notebooks) >= 2:
             glue = {s: glued(seeds[s][0][chapter]) for s in with_notebooks}
             lines += [
-                "Numbers in the prose and the checks (not kept for seed 0):",
+                "Numbers in the prose and the checks (not kept for the earlier build):",
                 "",
                 "| number | " + " | ".join(f"seed {s}" for s in with_notebooks) + " | range |",
                 "|---" * (len(with_notebooks) + 2) + "|",
