@@ -173,6 +173,12 @@ def _table(records: dict[str, dict], columns, keep) -> list[str]:
     return lines
 
 
+def _measured_on(records: dict[str, dict]) -> str:
+    """' on <processor>' (or ' on <a> and <b>') for the processors the records name; '' if none does."""
+    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
+    return f" on {' and '.join(processors)}" if processors else ""
+
+
 def time_table(records: dict[str, dict]) -> list[str]:
     """One line per chapter: its recorded wall time in minutes beside its budget (``BUDGET_MINUTES``).
 
@@ -200,10 +206,8 @@ def markdown_table(records: dict[str, dict]) -> str:
     A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD.
     """
     is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
-    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
-    where = f" on {' and '.join(processors)}" if processors else ""
     lines = [
-        f"Time per chapter{where}, from its kernel's start to its last cell. Processors differ in speed by a factor "
+        f"Time per chapter{_measured_on(records)}, from its kernel's start to its last cell. Processors differ in speed by a factor "
         "of 2 to 3: on a slower one, expect up to three times these minutes.",
         "",
     ] + time_table(records)
@@ -225,9 +229,7 @@ def appendix_markdown(records: dict[str, dict] | None = None) -> str:
     records = load() if records is None else records
     if not records:
         return f"No chapter has recorded results in `{results_dir()}` yet: build the book (`bash scripts/build_book.sh`) first."
-    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
-    where = f" on {' and '.join(processors)}" if processors else ""
-    lines = [f"Each chapter's time{where}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
+    lines = [f"Each chapter's time{_measured_on(records)}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
     for chapter, record in records.items():
         lines += ["", f"## {chapter_title(chapter)}", ""]
         rows = record["rows"]
