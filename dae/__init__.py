@@ -1,12 +1,14 @@
 """Helpers shared by the chapters of *Denoising Autoencoders, an executed book*.
 
-Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders and
-mirrors), ``noise``, ``models``, ``train``, ``metrics``, ``baselines`` (classical denoisers),
-``evaluate`` (one table per noise setting, robustness sweeps), ``audio`` (sound: noise at an SNR,
-spectrogram features and their inverses, spectral gating, players), ``audio_metrics`` (SI-SDR,
-STOI, PESQ, log-spectral distance), ``speech`` (the speech chapter's model as a recipe later chapters
-call), ``cache`` (trained models kept between chapters of one build), ``plots``, ``sliders``,
-``results`` (the JSON record of every table) and ``source`` (showing this package's code in a page).
+Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders, mirrors and the
+one verified download path), ``noise`` (noise for images), ``models``, ``train``, ``metrics``, ``baselines``
+(classical denoisers), ``evaluate`` (one table per noise setting, robustness sweeps), ``sound`` (resampling,
+the four sound noises, mixing at an exact SNR), ``spectrogram`` (the STFT, the dB scale, features and their
+inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
+sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the
+speech chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of
+one build), ``plots`` (figures, spectrograms and audio players), ``sliders``, ``results`` (the JSON record
+of every table) and ``source`` (showing this package's code in a page); ``_checks`` holds the input guards.
 """
 
 import os
@@ -17,12 +19,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import importlib
 
 __all__ = [
-    "audio",
     "audio_metrics",
     "baselines",
     "cache",
     "data",
     "evaluate",
+    "masks",
     "metrics",
     "models",
     "noise",
@@ -30,8 +32,10 @@ __all__ = [
     "results",
     "settings",
     "sliders",
+    "sound",
     "source",
     "speech",
+    "spectrogram",
     "train",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Sound quality measures: SNR, SI-SDR, STOI, narrow-band PESQ and log-spectral distance, one pair or a batch at a time.
+"""Sound quality measures: SI-SDR, STOI, narrow-band PESQ and log-spectral distance, one pair or a batch at a time.
 
 ``evaluate`` returns the means under the names the results record uses (``si_sdr_db``, ``stoi``, ``pesq``,
 ``lsd_db``). STOI and PESQ model how people hear *speech*; for other sounds use SI-SDR and the
@@ -15,7 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .audio import check_audio, check_rate, resample, stft
+from ._checks import check_audio_pair, check_rate
+from .sound import resample
+from .spectrogram import stft
 
 PESQ_RATE = 8000  # narrow-band PESQ (ITU-T P.862) is defined at 8 kHz
 SPEECH_MEASURES = ("si_sdr_db", "stoi", "pesq")
@@ -24,20 +26,8 @@ LSD_FLOOR_DB = 80.0  # spectrogram levels more than this far below the reference
 
 
 def _pair(reference, estimate) -> tuple[np.ndarray, np.ndarray]:
-    reference, estimate = check_audio(reference, "reference"), check_audio(estimate, "estimate")
-    if reference.shape != estimate.shape:
-        raise ValueError(f"reference and estimate must have the same length, got {reference.shape[0]} and {estimate.shape[0]} samples")
+    reference, estimate = check_audio_pair(reference, estimate, ("reference", "estimate"))
     return reference.astype(np.float64), estimate.astype(np.float64)
-
-
-def snr_db(reference, estimate) -> float:
-    """Signal-to-noise ratio in dB: ``10 log10(sum ref^2 / sum (est - ref)^2)``; inf when they are equal."""
-    reference, estimate = _pair(reference, estimate)
-    signal, error = np.sum(reference**2), np.sum((estimate - reference) ** 2)
-    if signal == 0:
-        raise ValueError("reference is silent (all zeros): SNR is undefined")
-    with np.errstate(divide="ignore"):
-        return float(10.0 * np.log10(signal / error))
 
 
 def si_sdr(reference, estimate) -> float | np.ndarray:
@@ -115,7 +105,7 @@ def pesq_nb(reference, estimate, sr: int = PESQ_RATE) -> float:
 def log_spectral_distance(reference, estimate, floor_db: float = LSD_FLOOR_DB) -> float:
     """Log-spectral distance in dB (0 for identical spectrograms; lower is better) between two equal-length signals.
 
-    Both STFT power spectrograms (``dae.audio.stft`` frames) are taken in dB relative to the reference's loudest
+    Both STFT power spectrograms (``dae.spectrogram.stft`` frames) are taken in dB relative to the reference's loudest
     bin and floored at ``-floor_db``; per frame, the root mean square over frequencies of their difference; then
     the mean over frames. Unlike SI-SDR it ignores phase and weighs quiet bins like loud ones, so noise left in
     the pauses counts as much as damage to the loud parts.

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import gaussian_filter, median_filter
 
+from ._checks import check_images
 from .metrics import psnr, ssim
-from .noise import check_images
 
 # Loops over more images than this show a progress bar.
 PROGRESS_MIN_IMAGES = 200

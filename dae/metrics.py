@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter
 
-from .noise import check_images
+from ._checks import check_images
 
 
 def _as_batch(clean, estimate) -> tuple[np.ndarray, np.ndarray]:

@@ -12,21 +12,7 @@ import keras
 import numpy as np
 from keras import layers
 
-
-def _check_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _check_image_shape(image_shape, channels: bool) -> tuple[int, ...]:
-    shape = tuple(image_shape)
-    want = "(height, width, 1)" if channels else "(height, width)"
-    if len(shape) != (3 if channels else 2) or any(isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d <= 0 for d in shape):
-        raise ValueError(f"image_shape must be {want} with positive integers, got {image_shape!r}")
-    if channels and shape[2] != 1:
-        raise ValueError(f"image_shape must have one (grey) channel, got {shape[2]} channels in {image_shape!r}")
-    return tuple(int(d) for d in shape)
+from ._checks import check_divisible, check_flag, check_image_shape, check_positive_int, check_sizes
 
 
 def dense_autoencoder(
@@ -42,9 +28,7 @@ def dense_autoencoder(
     ``Flatten -> Dense(1000, relu)`` as encoder and ``Dense(H*W) -> Reshape`` as decoder.
     ``hidden_sizes`` adds mirrored relu layers.
     """
-    code_size = _check_size(code_size, "code_size")
-    height, width = _check_image_shape(image_shape, channels=False)
-    hidden_sizes = tuple(_check_size(h, "each hidden size") for h in hidden_sizes)
+    code_size, (height, width), hidden_sizes = _check_dense(code_size, image_shape, hidden_sizes)
 
     image = keras.Input(shape=(height, width), name="image")
     x = layers.Flatten(name="flatten")(image)
@@ -77,15 +61,8 @@ def conv_autoencoder(
     Decoder: Dense, Reshape, mirrored Conv2DTranspose(f, stride 2, relu), Conv2DTranspose(1), sigmoid.
     Height and width must be divisible by 2**len(filters).
     """
-    height, width, _ = _check_image_shape(image_shape, channels=True)
-    latent_dim = _check_size(latent_dim, "latent_dim")
-    kernel_size = _check_size(kernel_size, "kernel_size")
-    filters = tuple(_check_size(f, "each filter count") for f in filters)
-    if not filters:
-        raise ValueError("filters must name at least one convolution, got an empty sequence")
+    (height, width), filters, latent_dim, kernel_size = _check_conv(image_shape, filters, latent_dim, kernel_size)
     factor = 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"image height and width must be divisible by {factor} for {len(filters)} stride-2 layers, got {height}x{width}")
 
     image = keras.Input(shape=(height, width, 1), name="encoder_input")
     x = image
@@ -130,19 +107,7 @@ def unet_denoiser(
     ``batch_norm`` puts batch normalisation between each convolution and its relu, which lets a
     larger learning rate train the network in fewer epochs.
     """
-    height, width, _ = _check_image_shape(image_shape, channels=True)
-    filters = tuple(_check_size(f, "each filter count") for f in filters)
-    if not filters:
-        raise ValueError("filters must name at least one level, got an empty sequence")
-    if isinstance(fold, bool) or not isinstance(fold, (int, np.integer)) or fold < 1:
-        raise ValueError(f"fold must be a positive integer, got {fold!r}")
-    fold = int(fold)
-    factor = fold * 2 ** len(filters)
-    if height % factor or width % factor:
-        raise ValueError(f"image height and width must be divisible by {factor} for fold {fold} and {len(filters)} levels, got {height}x{width}")
-
-    if not isinstance(batch_norm, bool):
-        raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+    (height, width), filters, fold = _check_unet(image_shape, filters, fold, batch_norm)
 
     def conv(x, f, name):
         if not batch_norm:
@@ -200,23 +165,12 @@ def spectrogram_denoiser(
     per frame, each seeing ``1 + (kernel_size - 1) * sum(dilations)`` frames around it. Decoder: a sigmoid
     ``Conv1D(freq_bins, 1)`` that reads one mask value per bin from each frame's code.
     """
-    freq_bins = _check_size(freq_bins, "freq_bins")
-    filters = _check_size(filters, "filters")
-    kernel_size = _check_size(kernel_size, "kernel_size")
-    dilations = tuple(_check_size(d, "each dilation") for d in dilations)
-    if not dilations:
-        raise ValueError("dilations must name at least one convolution, got an empty sequence")
-    if (mean is None) != (variance is None):
-        raise ValueError("give both mean and variance (the training features' per-bin statistics), or neither")
+    freq_bins, filters, kernel_size, dilations = _check_spectrogram(freq_bins, filters, kernel_size, dilations, mean, variance)
 
     spectrogram = keras.Input(shape=(freq_bins, None), name="noisy_spectrogram")
     x = layers.Permute((2, 1), name="frames")(spectrogram)  # (frames, freq_bins): one vector per frame
     if mean is not None:
         mean, variance = (np.asarray(v, dtype=np.float32) for v in (mean, variance))
-        if mean.shape != (freq_bins,) or variance.shape != (freq_bins,):
-            raise ValueError(f"mean and variance must each have shape ({freq_bins},), got {mean.shape} and {variance.shape}")
-        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(variance)) and np.all(variance >= 0)):
-            raise ValueError("mean must be finite and variance finite and non-negative")
         x = layers.Normalization(axis=-1, mean=mean, variance=variance, name="standardise")(x)
     for i, d in enumerate(dilations):
         x = layers.Conv1D(filters, kernel_size, dilation_rate=d, padding="same", activation="relu", name=f"encode_{i}")(x)
@@ -229,3 +183,46 @@ def spectrogram_denoiser(
 
     autoencoder = keras.Model(spectrogram, decoder(encoder(spectrogram)), name="spectrogram_denoiser")
     return encoder, decoder, autoencoder
+
+
+# --- argument checks ---------------------------------------------------------------------------
+
+
+def _check_dense(code_size, image_shape, hidden_sizes) -> tuple[int, tuple[int, int], tuple[int, ...]]:
+    code_size = check_positive_int(code_size, "code_size")
+    shape = check_image_shape(image_shape, channels=False)
+    return code_size, shape, check_sizes(hidden_sizes, "hidden_sizes", "each hidden size")
+
+
+def _check_conv(image_shape, filters, latent_dim, kernel_size) -> tuple[tuple[int, int], tuple[int, ...], int, int]:
+    height, width, _ = check_image_shape(image_shape, channels=True)
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    kernel_size = check_positive_int(kernel_size, "kernel_size")
+    filters = check_sizes(filters, "filters", "each filter count", at_least_one="convolution")
+    check_divisible(height, width, 2 ** len(filters), f"{len(filters)} stride-2 layers")
+    return (height, width), filters, latent_dim, kernel_size
+
+
+def _check_unet(image_shape, filters, fold, batch_norm) -> tuple[tuple[int, int], tuple[int, ...], int]:
+    height, width, _ = check_image_shape(image_shape, channels=True)
+    filters = check_sizes(filters, "filters", "each filter count", at_least_one="level")
+    fold = check_positive_int(fold, "fold")
+    check_divisible(height, width, fold * 2 ** len(filters), f"fold {fold} and {len(filters)} levels")
+    check_flag(batch_norm, "batch_norm")
+    return (height, width), filters, fold
+
+
+def _check_spectrogram(freq_bins, filters, kernel_size, dilations, mean, variance) -> tuple[int, int, int, tuple[int, ...]]:
+    freq_bins = check_positive_int(freq_bins, "freq_bins")
+    filters = check_positive_int(filters, "filters")
+    kernel_size = check_positive_int(kernel_size, "kernel_size")
+    dilations = check_sizes(dilations, "dilations", "each dilation", at_least_one="convolution")
+    if (mean is None) != (variance is None):
+        raise ValueError("give both mean and variance (the training features' per-bin statistics), or neither")
+    if mean is not None:
+        mean, variance = (np.asarray(v, dtype=np.float32) for v in (mean, variance))
+        if mean.shape != (freq_bins,) or variance.shape != (freq_bins,):
+            raise ValueError(f"mean and variance must each have shape ({freq_bins},), got {mean.shape} and {variance.shape}")
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(variance)) and np.all(variance >= 0)):
+            raise ValueError("mean must be finite and variance finite and non-negative")
+    return freq_bins, filters, kernel_size, dilations

@@ -10,43 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_images, check_non_negative, random_state
+
 RANDOM_NOISE_MODES = ("gaussian", "localvar", "poisson", "salt", "pepper", "s&p", "speckle")
-
-
-def check_images(images, name: str = "images") -> np.ndarray:
-    """Return ``images`` as a float array after checking it is floating point, finite and in [0, 1]."""
-    array = np.asarray(images)
-    if not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(f"{name} must be floating point in [0, 1], got dtype {array.dtype}; convert uint8 digits first with dae.data.to_float_images")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    low, high = float(array.min()), float(array.max())
-    if low < 0.0 or high > 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got values from {low:.4g} to {high:.4g}")
-    return array
-
-
-def _random_state(seed) -> np.random.RandomState:
-    if isinstance(seed, np.random.RandomState):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
-        return np.random.RandomState(seed)
-    raise ValueError(f"seed must be a non-negative int, a numpy RandomState or None, got {seed!r}")
-
-
-def _check_non_negative(value, name: str) -> float:
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
 
 
 def gaussian(images, sigma: float = 0.2, seed=None) -> np.ndarray:
     """The dense tutorial's noise: ``clip(x + sigma * N(0, 1), 0, 1)``; images float in [0, 1], any shape."""
     x = check_images(images)
-    sigma = _check_non_negative(sigma, "sigma")
-    noise = _random_state(seed).normal(loc=0.0, scale=1.0, size=x.shape)
+    sigma = check_non_negative(sigma, "sigma")
+    noise = random_state(seed).normal(loc=0.0, scale=1.0, size=x.shape)
     return np.clip(x + sigma * noise, 0.0, 1.0).astype(np.float32)
 
 
@@ -55,8 +28,8 @@ def shifted_gaussian(images, loc: float = 0.5, scale: float = 0.5, seed=None) ->
     x = check_images(images)
     if not np.isfinite(loc):
         raise ValueError(f"loc must be finite, got {loc!r}")
-    scale = _check_non_negative(scale, "scale")
-    noise = _random_state(seed).normal(loc=loc, scale=scale, size=x.shape)
+    scale = check_non_negative(scale, "scale")
+    noise = random_state(seed).normal(loc=loc, scale=scale, size=x.shape)
     return np.clip(x + noise, 0.0, 1.0).astype(np.float32)
 
 
@@ -67,7 +40,7 @@ def random_noise(images, mode: str, seed=None, **kwargs) -> np.ndarray:
     x = check_images(images)
     if mode not in RANDOM_NOISE_MODES:
         raise ValueError(f"mode must be one of {RANDOM_NOISE_MODES}, got {mode!r}")
-    rng = np.random.default_rng(_random_state(seed).randint(0, 2**31 - 1))
+    rng = np.random.default_rng(random_state(seed).randint(0, 2**31 - 1))
     return _skimage_random_noise(x, mode=mode, rng=rng, clip=True, **kwargs).astype(np.float32)
 
 

@@ -1,5 +1,6 @@
-"""Figures the chapters share: digit grids, clean / noisy / denoised rows, loss curves, a diagram
-of an autoencoder, a 2-D code scatter and a metric-against-size sweep. Each returns its Figure."""
+"""What the chapters show: digit grids, clean / noisy / denoised rows, loss curves, a diagram of an
+autoencoder, a 2-D code scatter, a metric-against-size sweep and spectrograms side by side (each returns its
+Figure), and audio players that work in a static page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.ticker import MaxNLocator
+
+from ._checks import check_audio, check_positive_int, check_rate
+from .spectrogram import DB_MIN, HOP, N_FFT, N_MELS, stft
 
 
 def _squeeze(images) -> np.ndarray:
@@ -157,3 +161,95 @@ def metric_sweep(xs, ys: Mapping[str, Sequence[float]], xlabel: str, ylabel: str
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# --- sound: spectrograms and players -----------------------------------------------------------
+
+
+def plot_spectrograms(
+    signals: Mapping[str, np.ndarray],
+    sr: int,
+    kind: str = "stft",
+    ncols: int | None = None,
+    height: float = 2.6,
+    width: float = 4.0,
+):
+    """Spectrograms of several signals side by side on one dB colour scale (librosa's specshow, magma); returns the Figure.
+
+    ``kind='stft'`` shows the linear-frequency magnitude, ``'mel'`` the mel power (``N_MELS`` bands); both use
+    the N_FFT and HOP of :mod:`dae.spectrogram`. Time in seconds, frequency in Hz, a shared colour bar in dB.
+    """
+    import librosa
+    import librosa.display
+
+    if kind not in ("stft", "mel"):
+        raise ValueError(f"kind must be 'stft' or 'mel', got {kind!r}")
+    if not isinstance(signals, Mapping) or not signals:
+        raise ValueError("signals must be a non-empty mapping of title -> audio")
+    sr = check_rate(sr)
+    levels = {}
+    for title, audio in signals.items():
+        power = np.abs(stft(check_audio(audio, f"signal {title!r}"))) ** 2
+        if kind == "mel":
+            power = librosa.feature.melspectrogram(S=power, sr=sr, n_fft=N_FFT, n_mels=N_MELS)
+        levels[title] = 10.0 * np.log10(np.maximum(power, 10.0 ** (DB_MIN / 10.0)))
+    top = max(float(level.max()) for level in levels.values())
+    vmin, vmax = max(top - 80.0, DB_MIN), top  # 80 dB of range below the loudest bin of any panel
+    ncols = check_positive_int(len(levels) if ncols is None else ncols, "ncols", "a positive int")
+    nrows = -(-len(levels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols + 1.0, height * nrows), squeeze=False, layout="constrained")
+    image = None
+    for ax, (title, level) in zip(axes.flat, levels.items()):
+        image = librosa.display.specshow(
+            level,
+            sr=sr,
+            hop_length=HOP,
+            n_fft=N_FFT,
+            x_axis="s",
+            y_axis="hz" if kind == "stft" else "mel",
+            cmap="magma",
+            vmin=vmin,
+            vmax=vmax,
+            ax=ax,
+        )
+        ax.set_title(str(title))
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("frequency (Hz)")
+    for ax in list(axes.flat)[len(levels) :]:
+        ax.set_visible(False)
+    fig.colorbar(image, ax=axes, format="%.0f", label="level (dB)")
+    return fig
+
+
+def player(audio, sr: int, normalize: bool = True):
+    """An ``IPython.display.Audio`` player; the sound is embedded as a data URI, so it plays in static HTML.
+
+    ``normalize=True`` scales the peak to full volume; ``False`` keeps the level (samples must lie in [-1, 1]).
+    """
+    from IPython.display import Audio
+
+    audio = check_audio(audio)
+    sr = check_rate(sr)
+    if not normalize and np.abs(audio).max() > 1.0:
+        raise ValueError(f"with normalize=False samples must lie in [-1, 1], got a peak of {np.abs(audio).max():.3g}")
+    peak = float(np.abs(audio).max())
+    # IPython divides by the peak when normalising: a silent signal would become NaN, so play it as it is.
+    return Audio(data=audio.astype(np.float64), rate=sr, normalize=normalize and peak > 0)
+
+
+def players(signals: Mapping[str, np.ndarray], sr: int):
+    """Labelled players for several signals in one HTML table, all scaled by one factor so their loudness compares."""
+    from html import escape
+
+    from IPython.display import HTML
+
+    if not isinstance(signals, Mapping) or not signals:
+        raise ValueError("signals must be a non-empty mapping of label -> audio")
+    checked = {label: check_audio(audio, f"signal {label!r}") for label, audio in signals.items()}
+    peak = max(float(np.abs(a).max()) for a in checked.values())
+    scale = 1.0 / peak if peak > 0 else 1.0  # one factor for all: the loudest reaches full volume
+    rows = [
+        f"<tr><td style='padding-right:1em'>{escape(str(label))}</td><td>{player(a * scale, sr, normalize=False)._repr_html_()}</td></tr>"
+        for label, a in checked.items()
+    ]
+    return HTML("<table>" + "".join(rows) + "</table>")

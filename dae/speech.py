@@ -11,8 +11,9 @@ import time
 
 import numpy as np
 
-from . import audio, cache, data, models, train
+from . import cache, data, masks, models, sound, spectrogram, train
 from . import settings as settings_module
+from ._checks import check_flag, check_non_negative_int, check_positive_int
 
 WIDTH = 32  # frames per training patch: 0.26 s
 BATCH_SIZE = 32
@@ -32,6 +33,58 @@ def recipe(settings) -> dict:
     }
 
 
+def join_utterances(
+    recordings,
+    speaker: str,
+    count: int,
+    seed: int,
+    min_seconds: float = 2.0,
+    max_seconds: float = 5.0,
+    pause: tuple[float, float] = (0.1, 0.3),
+) -> tuple[list[np.ndarray], list[str]]:
+    """``count`` "phone numbers" by one speaker: random digits joined by silences, each min..max seconds long.
+
+    Returns (float32 audio arrays, digit strings such as ``"40917"``). The same arguments always give the
+    same utterances: the draws depend only on ``seed`` and on the speaker's recordings, not on their order.
+    """
+    low, high = _check_join(count, seed, min_seconds, max_seconds, pause)
+    pool = sorted((r for r in recordings if r.speaker == speaker), key=lambda r: (r.digit, r.index))
+    if not pool:
+        raise ValueError(f"no recordings of speaker {speaker!r}; speakers present: {sorted({r.speaker for r in recordings})}")
+    rates = {r.sample_rate for r in pool}
+    if len(rates) != 1:
+        raise ValueError(f"recordings of {speaker!r} have different sample rates {sorted(rates)}")
+    rate = rates.pop()
+    min_len, max_len = round(min_seconds * rate), round(max_seconds * rate)
+    rng = np.random.default_rng(seed)
+    audios, digits = [], []
+    for _ in range(count):
+        target = rng.integers(min_len, max_len + 1)
+        pieces, text, length = [], "", 0
+        rejected = 0
+        while length < target:
+            rec = pool[rng.integers(len(pool))]
+            gap = round(rng.uniform(low, high) * rate) if pieces else 0
+            if length + gap + len(rec.audio) > max_len:
+                if length >= min_len:
+                    break  # long enough already: stop rather than run past max_seconds
+                rejected += 1
+                if rejected > 1000:
+                    raise ValueError(
+                        f"cannot reach {min_seconds} s without passing {max_seconds} s with {speaker!r}'s recordings "
+                        f"(up to {max(len(r.audio) for r in pool) / rate:.2f} s) and pauses up to {high} s; widen the range"
+                    )
+                continue
+            if gap:
+                pieces.append(np.zeros(gap, dtype=np.float32))
+            pieces.append(rec.audio)
+            text += str(rec.digit)
+            length += gap + len(rec.audio)
+        audios.append(np.concatenate(pieces).astype(np.float32, copy=False))
+        digits.append(text)
+    return audios, digits
+
+
 def training_set(train_recordings, per_speaker: int, seed: int = 100) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
     """``per_speaker`` joined utterances of each training speaker, and for each the babble pool of the other speakers.
 
@@ -44,7 +97,7 @@ def training_set(train_recordings, per_speaker: int, seed: int = 100) -> tuple[l
     utterances, pools = [], []
     for k, speaker in enumerate(speakers):
         others = [r.audio for r in train_recordings if r.speaker != speaker][::4]
-        joined, _ = data.join_utterances(train_recordings, speaker, per_speaker, seed=seed + k)
+        joined, _ = join_utterances(train_recordings, speaker, per_speaker, seed=seed + k)
         utterances += joined
         pools += [others] * len(joined)
     return utterances, pools
@@ -53,8 +106,8 @@ def training_set(train_recordings, per_speaker: int, seed: int = 100) -> tuple[l
 def new_mask_model(first_features):
     """A fresh :func:`dae.models.spectrogram_denoiser`, standardised with the per-bin statistics of ``first_features`` (N, 129, frames)."""
     first_features = np.asarray(first_features)
-    if first_features.ndim != 3 or first_features.shape[1] != audio.N_FFT // 2 + 1:
-        raise ValueError(f"first_features must have shape (N, {audio.N_FFT // 2 + 1}, frames), got {first_features.shape}")
+    if first_features.ndim != 3 or first_features.shape[1] != spectrogram.N_FFT // 2 + 1:
+        raise ValueError(f"first_features must have shape (N, {spectrogram.N_FFT // 2 + 1}, frames), got {first_features.shape}")
     frames = first_features.transpose(0, 2, 1).reshape(-1, first_features.shape[1])
     return models.spectrogram_denoiser(mean=frames.mean(axis=0), variance=frames.var(axis=0))
 
@@ -64,7 +117,7 @@ def energy_weights(features) -> np.ndarray:
     features = np.asarray(features)
     if features.ndim != 3:
         raise ValueError(f"features must be patches of shape (N, 129, frames), got {features.shape}")
-    energy = audio.denormalise(features, power=False).astype(np.float64) ** 2
+    energy = spectrogram.denormalise(features, power=False).astype(np.float64) ** 2
     return (energy / energy.mean(axis=(1, 2), keepdims=True)).astype(np.float32)
 
 
@@ -93,21 +146,19 @@ def train_mask_model(
     Mean squared error against the phase-sensitive mask, Adam on a cosine schedule (:func:`dae.train.cosine_adam`).
     ``weighted=True`` weighs each bin's error by its noisy energy (:func:`energy_weights`), so the loud bins,
     which make up most of the sound, count most. ``first`` is epoch 0's ``(features, masks)`` if already made
-    (:func:`dae.audio.training_patches` with seed 0). Each epoch's time includes making its mixtures; ``log``
+    (:func:`dae.masks.training_patches` with seed 0). Each epoch's time includes making its mixtures; ``log``
     gets one line per epoch (``None``: silent).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= 0:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if not isinstance(weighted, bool):
-        raise ValueError(f"weighted must be True or False, got {weighted!r}")
-    x, y = first if first is not None else audio.training_patches(utterances, pools, width, seed=0)
+    check_positive_int(epochs, "epochs")
+    check_flag(weighted, "weighted")
+    x, y = first if first is not None else masks.training_patches(utterances, pools, width, seed=0)
     loss = weighted_mask_loss if weighted else "mse"
     denoiser.compile(optimizer=train.cosine_adam(learning_rate, epochs=epochs, samples=len(x), batch_size=batch_size), loss=loss)
     record = {"loss": [], "epoch_seconds": []}
     for epoch in range(epochs):
         start = time.perf_counter()
         if epoch > 0:
-            x, y = audio.training_patches(utterances, pools, width, seed=epoch)
+            x, y = masks.training_patches(utterances, pools, width, seed=epoch)
         target = np.stack([y, energy_weights(x)], axis=-1) if weighted else y
         run = train.fit(denoiser, x, target, epochs=1, batch_size=batch_size, seed=epoch, verbose=0)
         record["loss"].append(run.history["loss"][0])
@@ -131,7 +182,7 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
         if recordings is None:
             recordings, _ = data.fsdd_split(data.load_fsdd())
         utterances, pools = training_set(recordings, config["train_per_speaker"])
-        first = audio.training_patches(utterances, pools, config["width"], seed=0)
+        first = masks.training_patches(utterances, pools, config["width"], seed=0)
         settings_module.seed_everything(config["seed"])
         _, _, denoiser = new_mask_model(first[0])
         record = train_mask_model(
@@ -145,7 +196,7 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
             first=first,
             log=log,
         )
-        return denoiser, record | {"utterances": len(utterances), "speech_seconds": sum(map(len, utterances)) / audio.SAMPLE_RATE}
+        return denoiser, record | {"utterances": len(utterances), "speech_seconds": sum(map(len, utterances)) / sound.SAMPLE_RATE}
 
     code = (
         recipe,
@@ -154,14 +205,26 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
         train_mask_model,
         trained_mask_model,
         models.spectrogram_denoiser,
-        audio.training_patches,
-        audio.mask_features,
-        audio.phase_sensitive_mask,
-        audio.make_noise,
-        data.join_utterances,
+        masks.training_patches,
+        masks.mask_features,
+        masks.phase_sensitive_mask,
+        sound.make_noise,
+        join_utterances,
     )
     result = cache.cached_model(MODEL_NAME, config, code, make)
     if result.loaded and log is not None:
         total = sum(result.info["epoch_seconds"])
         log(f"loaded the speech model trained earlier in this build ({config['epochs']} epochs, {total / 60:.1f} min): {result.path.name}")
     return result
+
+
+def _check_join(count, seed, min_seconds, max_seconds, pause) -> tuple[float, float]:
+    """The checked arguments of :func:`join_utterances`; returns the (low, high) pause in seconds."""
+    check_positive_int(count, "count", "a positive int")
+    check_non_negative_int(seed, "seed")
+    if not (np.isfinite(min_seconds) and np.isfinite(max_seconds) and 0 < min_seconds < max_seconds):
+        raise ValueError(f"need 0 < min_seconds < max_seconds (finite), got {min_seconds!r} and {max_seconds!r}")
+    low, high = pause
+    if not (np.isfinite(low) and np.isfinite(high) and 0 <= low <= high):
+        raise ValueError(f"pause must be (low, high) seconds with 0 <= low <= high, got {pause!r}")
+    return low, high

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from ._checks import check_positive_int, check_same_length
+
 
 def make_dataset(inputs, targets, batch_size: int, shuffle: bool = True, seed: int = 0):
     """A ``tf.data.Dataset`` of (input, target) batches; shuffled each epoch when ``shuffle``."""
     import tensorflow as tf
 
     inputs, targets = np.asarray(inputs, dtype=np.float32), np.asarray(targets, dtype=np.float32)
-    if len(inputs) != len(targets):
-        raise ValueError(f"inputs and targets must have the same length, got {len(inputs)} and {len(targets)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_same_length(inputs, targets)
+    check_positive_int(batch_size, "batch_size")
     ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
     if shuffle:
         ds = ds.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
@@ -56,8 +56,7 @@ def fit(model, inputs, targets, *, epochs: int, batch_size: int, validation=None
 
     ``verbose=2`` prints one line per epoch, which reads well in a rendered page.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= 0:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    check_positive_int(epochs, "epochs")
     train_ds = make_dataset(inputs, targets, batch_size, shuffle=True, seed=seed)
     val_ds = None
     if validation is not None:
@@ -83,8 +82,7 @@ def estimate_epoch_seconds(model, inputs, targets, *, batch_size: int, steps: in
     if steps <= 0 or warmup < 0:
         raise ValueError(f"steps must be positive and warmup non-negative, got steps={steps}, warmup={warmup}")
     inputs, targets = np.asarray(inputs, dtype=np.float32), np.asarray(targets, dtype=np.float32)
-    if len(inputs) != len(targets):
-        raise ValueError(f"inputs and targets must have the same length, got {len(inputs)} and {len(targets)}")
+    check_same_length(inputs, targets)
     copy = keras.models.clone_model(model)
     copy.compile(optimizer=type(model.optimizer)(), loss=model.loss)
     ds = make_dataset(inputs, targets, batch_size).repeat()
@@ -107,8 +105,7 @@ def cosine_adam(learning_rate: float, *, epochs: int, samples: int, batch_size: 
     if not 0.0 <= final_fraction <= 1.0:
         raise ValueError(f"final_fraction must lie in [0, 1], got {final_fraction!r}")
     for name, value in (("epochs", epochs), ("samples", samples), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(value, name)
     steps = int(epochs) * int(np.ceil(samples / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(float(learning_rate), decay_steps=steps, alpha=float(final_fraction))
     return keras.optimizers.Adam(schedule)
@@ -124,14 +121,7 @@ def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: floa
     """
     import tensorflow as tf
 
-    targets = np.asarray(targets, dtype=np.float32)
-    start = np.asarray(start, dtype=np.float32)
-    if start.ndim != 2 or len(start) != len(targets):
-        raise ValueError(f"start must be (N, code size) with N = {len(targets)} targets, got shape {start.shape}")
-    if not np.all(np.isfinite(start)):
-        raise ValueError("start codes must be finite")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    targets, start = _check_best_codes(targets, start, steps)
     codes_out = []
     for begin in range(0, len(targets), batch_size):
         target = tf.constant(targets[begin : begin + batch_size])
@@ -152,3 +142,15 @@ def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: floa
     codes = np.concatenate(codes_out)
     images = decoder.predict(codes, batch_size=batch_size, verbose=0).reshape(targets.shape)
     return codes, np.clip(images, 0.0, 1.0).astype(np.float32)
+
+
+def _check_best_codes(targets, start, steps) -> tuple[np.ndarray, np.ndarray]:
+    """The targets and start codes of :func:`best_codes` as float32 arrays, checked: one finite code per target."""
+    targets = np.asarray(targets, dtype=np.float32)
+    start = np.asarray(start, dtype=np.float32)
+    if start.ndim != 2 or len(start) != len(targets):
+        raise ValueError(f"start must be (N, code size) with N = {len(targets)} targets, got shape {start.shape}")
+    if not np.all(np.isfinite(start)):
+        raise ValueError("start codes must be finite")
+    check_positive_int(steps, "steps")
+    return targets, start

@@ -119,7 +119,7 @@ def test_recipe_follows_quick_mode_and_the_model_trains(results_dir):
     assert speech.recipe(quick)["epochs"] < speech.recipe(full)["epochs"]
     assert speech.recipe(quick)["train_per_speaker"] < speech.recipe(full)["train_per_speaker"]
     utterances, pools = speech.training_set(fake_recordings(), per_speaker=1)
-    x, y = __import__("dae").audio.training_patches(utterances, pools, 8, seed=0)
+    x, y = __import__("dae").masks.training_patches(utterances, pools, 8, seed=0)
     _, _, model = speech.new_mask_model(x)
     lines = []
     record = speech.train_mask_model(model, utterances, pools, epochs=2, width=8, first=(x, y), log=lines.append)
@@ -132,10 +132,10 @@ def test_recipe_follows_quick_mode_and_the_model_trains(results_dir):
 
 
 def test_energy_weights_follow_the_noisy_energy_and_average_one():
-    from dae import audio
+    from dae import spectrogram
 
     magnitudes = np.array([[[1.0, 2.0], [0.5, 0.0]]], dtype=np.float32)  # one patch: 2 bins x 2 frames
-    weights = speech.energy_weights(audio.normalise(magnitudes))
+    weights = speech.energy_weights(spectrogram.normalise(magnitudes))
     assert weights.shape == magnitudes.shape and weights.dtype == np.float32
     assert weights.mean() == pytest.approx(1.0, rel=1e-5)
     assert weights[0, 0, 1] == pytest.approx(4 * weights[0, 0, 0], rel=1e-3)  # twice the magnitude, four times the energy
@@ -158,7 +158,7 @@ def test_weighted_loss_counts_loud_bins_more():
 
 def test_weighted_training_runs_and_rejects_a_bad_flag(results_dir):
     utterances, pools = speech.training_set(fake_recordings(), per_speaker=1)
-    x, y = __import__("dae").audio.training_patches(utterances, pools, 8, seed=0)
+    x, y = __import__("dae").masks.training_patches(utterances, pools, 8, seed=0)
     _, _, model = speech.new_mask_model(x)
     record = speech.train_mask_model(model, utterances, pools, epochs=1, width=8, first=(x, y), weighted=True, log=None)
     assert np.isfinite(record["loss"][0])

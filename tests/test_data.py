@@ -1,4 +1,4 @@
-"""dae.data: the verified MNIST mirror, its error messages, the download fallback and to_float_images."""
+"""dae.data: the verified MNIST mirror, its error messages, the verified download fallback, the download folder and to_float_images."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import dae.data
+import dae.data._download
+import dae.data.mnist
 from dae.data import (
     KERAS_MNIST_URL,
     MNIST_IDX_SHA256,
@@ -85,7 +86,7 @@ def test_load_mnist_images_use_the_full_byte_range(mnist):
 
 def test_load_mnist_reads_the_mirror_named_by_env_var(monkeypatch, mnist_root, mnist):
     monkeypatch.setenv("DAE_DATA_DIR", str(mnist_root))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     (_, y_train), (_, y_test) = load_mnist()
     np.testing.assert_array_equal(y_train, mnist[0][1])
     np.testing.assert_array_equal(y_test, mnist[1][1])
@@ -96,7 +97,7 @@ def test_load_mnist_reads_a_raw_uncompressed_mirror(tmp_path, mnist_dir, mnist, 
     folder.mkdir()
     for name in MNIST_FILES:
         (folder / name).write_bytes(gzip.decompress((mnist_dir / f"{name}.gz").read_bytes()))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     (x_train, y_train), (x_test, y_test) = load_mnist(tmp_path)
     (ex_train, ey_train), (ex_test, ey_test) = mnist
     np.testing.assert_array_equal(x_train, ex_train)
@@ -112,7 +113,7 @@ def test_truncated_gz_raises_corrupt_data_error_naming_the_file(tmp_path, mnist_
     name = "t10k-labels-idx1-ubyte.gz"
     whole = (mnist_dir / name).read_bytes()
     root = _mirror_with(tmp_path, mnist_dir, {name: whole[: len(whole) // 2]})
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError) as info:
         load_mnist(root)
     assert str(root / "mnist" / name) in str(info.value)
@@ -124,7 +125,7 @@ def test_truncated_first_file_raises_before_reading_the_others(tmp_path, mnist_d
     folder.mkdir()
     with open(mnist_dir / name, "rb") as f:
         (folder / name).write_bytes(f.read(100_000))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError, match="train-images-idx3-ubyte.gz"):
         load_mnist(tmp_path)
 
@@ -134,7 +135,7 @@ def test_gz_with_a_damaged_byte_raises_corrupt_data_error(tmp_path, mnist_dir, m
     damaged = bytearray((mnist_dir / name).read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     root = _mirror_with(tmp_path, mnist_dir, {name: bytes(damaged)})
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError, match="train-labels-idx1-ubyte"):
         load_mnist(root)
 
@@ -143,7 +144,7 @@ def test_gz_with_wrong_contents_raises_corrupt_data_error_about_sha256(tmp_path,
     name = "train-labels-idx1-ubyte"
     fake = gzip.compress(_idx((60000,)))  # a well-formed IDX file of the right shape, but not MNIST
     root = _mirror_with(tmp_path, mnist_dir, {f"{name}.gz": fake})
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError) as info:
         load_mnist(root)
     message = str(info.value)
@@ -155,7 +156,7 @@ def test_raw_file_with_bad_header_raises_corrupt_data_error(tmp_path, monkeypatc
     folder = tmp_path / "mnist"
     folder.mkdir()
     (folder / "train-images-idx3-ubyte").write_bytes(b"\x12\x34\x56\x78" + bytes(100))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError, match="train-images-idx3-ubyte"):
         load_mnist(tmp_path)
 
@@ -165,7 +166,7 @@ def test_corrupt_mirror_does_not_fall_back_to_download(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "train-images-idx3-ubyte.gz").write_bytes(b"this is not gzip data at all")
     monkeypatch.setenv("DAE_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _no_download)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
     with pytest.raises(CorruptDataError):
         load_mnist()
 
@@ -175,7 +176,7 @@ def test_corrupt_mirror_does_not_fall_back_to_download(tmp_path, monkeypatch):
 
 def test_no_mirror_and_no_network_names_env_var_and_url(monkeypatch):
     monkeypatch.delenv("DAE_DATA_DIR", raising=False)
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _offline)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_mnist()
     message = str(info.value)
@@ -186,7 +187,7 @@ def test_no_mirror_and_no_network_names_env_var_and_url(monkeypatch):
 
 def test_empty_mirror_dir_and_no_network_names_mirror_path_and_url(tmp_path, monkeypatch):
     monkeypatch.setenv("DAE_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _offline)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_mnist()
     message = str(info.value)
@@ -196,7 +197,7 @@ def test_empty_mirror_dir_and_no_network_names_mirror_path_and_url(tmp_path, mon
 
 def test_explicit_empty_mirror_root_and_no_network_names_mirror_path(tmp_path, monkeypatch):
     monkeypatch.delenv("DAE_DATA_DIR", raising=False)
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", _offline)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_mnist(tmp_path)
     assert str(tmp_path / "mnist") in str(info.value)
@@ -205,7 +206,7 @@ def test_explicit_empty_mirror_root_and_no_network_names_mirror_path(tmp_path, m
 
 def test_missing_mirror_falls_back_to_download(tmp_path, monkeypatch):
     expected = tuple(np.zeros(shape, dtype=np.uint8) for shape in MNIST_SHAPES.values())
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", lambda: ((expected[0], expected[1]), (expected[2], expected[3])))
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", lambda: ((expected[0], expected[1]), (expected[2], expected[3])))
     (x_train, y_train), (x_test, y_test) = load_mnist(tmp_path)
     assert x_train is expected[0] and y_train is expected[1]
     assert x_test is expected[2] and y_test is expected[3]
@@ -213,9 +214,44 @@ def test_missing_mirror_falls_back_to_download(tmp_path, monkeypatch):
 
 def test_download_with_wrong_shapes_raises_corrupt_data_error(tmp_path, monkeypatch):
     small = np.zeros((10, 28, 28), dtype=np.uint8), np.zeros(10, dtype=np.uint8)
-    monkeypatch.setattr(dae.data, "_keras_mnist_download", lambda: (small, small))
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", lambda: (small, small))
     with pytest.raises(CorruptDataError, match="mnist.npz"):
         load_mnist(tmp_path)
+
+
+def test_mnist_download_goes_through_the_verified_download_path(tmp_path, monkeypatch):
+    """Keras' mnist.npz is fetched once, checked against its sha256, cached, and read from the cache afterwards."""
+    import io
+
+    buffer = io.BytesIO()
+    arrays = {key: np.zeros(shape, dtype=np.uint8) for key, shape in zip(("x_train", "y_train", "x_test", "y_test"), MNIST_SHAPES.values())}
+    np.savez_compressed(buffer, **arrays)
+    payload = buffer.getvalue()
+    monkeypatch.setattr(dae.data.mnist, "KERAS_MNIST_SHA256", dae.data.sha256_bytes(payload))  # stands in for the published file
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "cache"))
+    fetched = []
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: fetched.append(url) or payload)
+    (x_train, _), (_, y_test) = load_mnist(tmp_path)
+    assert fetched == [KERAS_MNIST_URL] and x_train.shape == (60000, 28, 28) and y_test.shape == (10000,)
+    assert (tmp_path / "cache" / "mnist" / "mnist.npz").read_bytes() == payload
+    monkeypatch.setattr(dae.data._download, "_fetch", _offline)
+    load_mnist(tmp_path)  # from the cache now
+
+
+def test_mnist_download_of_wrong_bytes_is_refused_and_not_saved(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: b"<html>rate limited</html>")
+    with pytest.raises(DataUnavailableError, match="downloaded sha256"):
+        load_mnist(tmp_path)
+    assert not (tmp_path / "cache" / "mnist").exists()
+
+
+def test_download_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "mine"))
+    assert dae.data.download_dir() == tmp_path / "mine"
+    monkeypatch.delenv("DAE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert dae.data.download_dir() == tmp_path / "xdg" / "dae"
 
 
 def test_data_dir_is_none_when_env_var_unset_or_blank(monkeypatch):

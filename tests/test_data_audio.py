@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import mirror_root
 
-import dae.data
+import dae.data._download
 from dae.data import (
     ESC50_COMMIT,
     FSDD_SPEAKERS,
@@ -22,7 +22,6 @@ from dae.data import (
     Recording,
     esc50_catdog_metadata,
     fsdd_split,
-    join_utterances,
     load_esc50_catdog,
     load_fsdd,
     read_manifest,
@@ -127,7 +126,7 @@ def test_load_fsdd_audio_equals_soundfile_reading(fsdd):
 @needs_fsdd
 def test_load_fsdd_reads_env_mirror_quickly_without_download(monkeypatch):
     monkeypatch.setenv("DAE_DATA_DIR", str(mirror_root()))
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     start = time.perf_counter()
     recordings = load_fsdd()
     assert len(recordings) == 3000
@@ -140,7 +139,7 @@ def test_fsdd_file_with_one_changed_byte_raises_corrupt_data_error_naming_it(tmp
     damaged = bytearray((FSDD_DIR / name).read_bytes())
     damaged[-1] ^= 0x01  # one bit of the last sample: still a valid WAV, but not the original
     root = _linked_mirror(tmp_path, FSDD_DIR, "fsdd/recordings", {name: bytes(damaged)})
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     with pytest.raises(CorruptDataError) as info:
         load_fsdd(root)
     assert name in str(info.value) and "sha256" in str(info.value)
@@ -149,7 +148,7 @@ def test_fsdd_file_with_one_changed_byte_raises_corrupt_data_error_naming_it(tmp
 @needs_fsdd
 def test_fsdd_mirror_missing_a_file_and_no_network_names_mirror_file_and_url(tmp_path, monkeypatch):
     root = _linked_mirror(tmp_path, FSDD_DIR, "fsdd/recordings", drop={"0_lucas_0.wav"})
-    monkeypatch.setattr(dae.data, "_fetch", _offline)
+    monkeypatch.setattr(dae.data._download, "_fetch", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_fsdd(root)
     message = str(info.value)
@@ -160,7 +159,7 @@ def test_fsdd_mirror_missing_a_file_and_no_network_names_mirror_file_and_url(tmp
 
 def test_fsdd_without_mirror_or_network_names_env_var_and_url(tmp_path, monkeypatch):
     monkeypatch.delenv("DAE_DATA_DIR", raising=False)
-    monkeypatch.setattr(dae.data, "_fetch", _offline)
+    monkeypatch.setattr(dae.data._download, "_fetch", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_fsdd()
     message = str(info.value)
@@ -168,7 +167,7 @@ def test_fsdd_without_mirror_or_network_names_env_var_and_url(tmp_path, monkeypa
 
 
 def test_fsdd_with_an_empty_mirror_folder_names_its_path(tmp_path, monkeypatch):
-    monkeypatch.setattr(dae.data, "_fetch", _offline)
+    monkeypatch.setattr(dae.data._download, "_fetch", _offline)
     with pytest.raises(DataUnavailableError, match=str(tmp_path / "fsdd" / "recordings")):
         load_fsdd(tmp_path)
 
@@ -186,14 +185,14 @@ def test_fsdd_download_extracts_recordings_into_the_cache_then_reuses_it(tmp_pat
         calls.append(url)
         return buffer.getvalue()
 
-    monkeypatch.setattr(dae.data, "_fetch", fake_fetch)
+    monkeypatch.setattr(dae.data._download, "_fetch", fake_fetch)
     empty = tmp_path / "no-mirror"
     empty.mkdir()
     first = load_fsdd(empty)
     assert calls == [FSDD_URL]
     cached = tmp_path / "cache" / "fsdd-v1.0.10"
     assert len(list(cached.glob("*.wav"))) == 3000 and not (cached / "README.md").exists()
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     second = load_fsdd(empty)
     assert [r.name for r in second] == [r.name for r in first]
     np.testing.assert_array_equal(second[100].audio, first[100].audio)
@@ -205,7 +204,7 @@ def test_fsdd_download_of_wrong_data_raises_corrupt_data_error(tmp_path, monkeyp
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in manifest:  # every expected name, none with the expected bytes
             archive.writestr(f"free-spoken-digit-dataset-1.0.10/recordings/{name}", b"RIFF not really")
-    monkeypatch.setattr(dae.data, "_fetch", lambda url: buffer.getvalue())
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: buffer.getvalue())
     with pytest.raises(CorruptDataError, match=r"0_george_0\.wav"):
         load_fsdd(tmp_path)
     assert not (tmp_path / "cache" / "fsdd-v1.0.10").exists()  # nothing unverified is kept
@@ -215,13 +214,13 @@ def test_fsdd_download_of_an_archive_without_recordings_is_unavailable(tmp_path,
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("free-spoken-digit-dataset-1.0.9/README.md", "no recordings here")
-    monkeypatch.setattr(dae.data, "_fetch", lambda url: buffer.getvalue())
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: buffer.getvalue())
     with pytest.raises(DataUnavailableError, match="holds 0 of the 3000 recordings"):
         load_fsdd(tmp_path)
     assert not (tmp_path / "cache" / "fsdd-v1.0.10").exists()
 
 
-# --- the speaker split and joined utterances ---------------------------------------------------
+# --- the speaker split -------------------------------------------------------------------------
 
 
 @needs_fsdd
@@ -242,70 +241,12 @@ def test_fsdd_split_rejects_unknown_empty_string_or_all_speakers(fsdd, bad, erro
         fsdd_split(fsdd, test_speakers=bad)
 
 
-@needs_fsdd
-def test_join_utterances_is_deterministic_and_seed_dependent(fsdd):
-    a_audio, a_digits = join_utterances(fsdd, "theo", 6, seed=3)
-    b_audio, b_digits = join_utterances(list(reversed(fsdd)), "theo", 6, seed=3)  # input order must not matter
-    c_audio, c_digits = join_utterances(fsdd, "theo", 6, seed=4)
-    assert a_digits == b_digits
-    assert all(np.array_equal(x, y) for x, y in zip(a_audio, b_audio))
-    assert a_digits != c_digits
-
-
-@needs_fsdd
-@pytest.mark.parametrize("speaker", ["theo", "yweweler", "george"])
-def test_join_utterances_lengths_digits_and_audio(fsdd, speaker):
-    audios, digits = join_utterances(fsdd, speaker, 30, seed=0)
-    assert len(audios) == len(digits) == 30
-    seconds = np.array([len(a) / 8000 for a in audios])
-    assert seconds.min() >= 2.0 and seconds.max() <= 5.0
-    assert seconds.std() > 0.3  # lengths spread over the range, not all the same
-    for audio, text in zip(audios, digits):
-        assert audio.dtype == np.float32 and audio.ndim == 1
-        assert text.isdigit() and len(text) >= 2
-
-
-@needs_fsdd
-def test_join_utterances_is_the_speakers_recordings_with_pauses(fsdd):
-    (audio,), (text,) = join_utterances(fsdd, "jackson", 1, seed=11, pause=(0.2, 0.2))
-    jackson = [r for r in fsdd if r.speaker == "jackson"]
-    # Rebuild the utterance from its digits: each piece must be one of jackson's takes of that digit.
-    position, gap = 0, 1600
-    for k, digit in enumerate(text):
-        if k:
-            assert not np.any(audio[position : position + gap])
-            position += gap
-        match = [r for r in jackson if r.digit == int(digit) and np.array_equal(audio[position : position + len(r.audio)], r.audio)]
-        assert match, f"piece {k} is not a recording of jackson saying {digit}"
-        position += len(match[0].audio)
-    assert position == len(audio)
-
-
-@needs_fsdd
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        dict(speaker="alice"),
-        dict(count=0),
-        dict(seed=-1),
-        dict(min_seconds=5.0, max_seconds=2.0),
-        dict(max_seconds=float("inf")),
-        dict(pause=(0.3, 0.1)),
-        dict(min_seconds=0.5, max_seconds=0.6),  # no recording pair fits
-    ],
-)
-def test_join_utterances_rejects_bad_arguments(fsdd, kwargs):
-    args = dict(speaker="theo", count=2, seed=0) | kwargs
-    with pytest.raises(ValueError):
-        join_utterances(fsdd, **args)
-
-
 # --- ESC-50 cat and dog clips ------------------------------------------------------------------
 
 
 @needs_esc
 def test_load_esc50_catdog_returns_16_labelled_five_second_clips(monkeypatch):
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     clips = load_esc50_catdog(mirror_root())
     assert len(clips) == 16
     assert sorted(c.label for c in clips) == ["cat"] * 8 + ["dog"] * 8
@@ -322,7 +263,7 @@ def test_esc50_corrupt_clip_raises_naming_it(tmp_path, monkeypatch):
     damaged = bytearray((ESC_DIR / name).read_bytes())
     damaged[5000] ^= 0x10
     root = _linked_mirror(tmp_path, ESC_DIR, "esc50-catdog/audio", {name: bytes(damaged)})
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     with pytest.raises(CorruptDataError, match=name):
         load_esc50_catdog(root)
 
@@ -335,23 +276,23 @@ def test_esc50_download_fetches_each_file_from_the_pinned_commit(tmp_path, monke
         urls.append(url)
         return (ESC_DIR / url.rsplit("/", 1)[1]).read_bytes()
 
-    monkeypatch.setattr(dae.data, "_fetch", fake_fetch)
+    monkeypatch.setattr(dae.data._download, "_fetch", fake_fetch)
     clips = load_esc50_catdog(tmp_path)  # tmp_path has no esc50-catdog/ mirror
     assert len(clips) == 16 and len(urls) == 16
     assert all(f"/karolpiczak/ESC-50/{ESC50_COMMIT}/audio/" in u for u in urls)
-    monkeypatch.setattr(dae.data, "_fetch", _no_download)
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
     assert len(load_esc50_catdog(tmp_path)) == 16  # now from the cache
 
 
 def test_esc50_download_with_wrong_bytes_saves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(dae.data, "_fetch", lambda url: b"<html>rate limited</html>")
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: b"<html>rate limited</html>")
     with pytest.raises(CorruptDataError, match=f"{ESC50_COMMIT}/audio/4-120160-A-5.wav"):
         load_esc50_catdog(tmp_path)
     assert not list((tmp_path / "cache" / "esc50-catdog").glob("*.wav"))
 
 
 def test_esc50_without_mirror_or_network_names_mirror_and_url(tmp_path, monkeypatch):
-    monkeypatch.setattr(dae.data, "_fetch", _offline)
+    monkeypatch.setattr(dae.data._download, "_fetch", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_esc50_catdog(tmp_path)
     message = str(info.value)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dae._checks import check_images
 from dae.noise import (
     RANDOM_NOISE_MODES,
     SETTINGS,
     add_noise,
-    check_images,
     gaussian,
     random_noise,
     salt_and_pepper,

@@ -1,13 +1,19 @@
-"""dae.plots: every figure function returns a Figure and rejects malformed input (Agg backend)."""
+"""dae.plots: every figure function returns a Figure and rejects malformed input (Agg backend); the audio players embed their sound."""
 
 from __future__ import annotations
+
+import base64
+import io
 
 import matplotlib
 import numpy as np
 import pytest
+from conftest import speechlike as _speechlike
 from matplotlib.figure import Figure
 
-from dae import plots
+from dae import plots, sound
+
+SR = 8000
 
 
 def test_backend_is_headless():
@@ -155,3 +161,77 @@ def test_metric_sweep_linear_axis():
 def test_metric_sweep_rejects_series_of_wrong_length():
     with pytest.raises(ValueError, match="values"):
         plots.metric_sweep([2, 4, 8], {"dense": [10, 12]}, "code size", "PSNR", "sweep")
+
+
+# --- sound: players and spectrograms -----------------------------------------------------------
+
+
+@pytest.fixture()
+def clean() -> np.ndarray:
+    return _speechlike()
+
+
+def _embedded_wav(html: str) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    payload = html.split("data:audio/wav;base64,", 1)[1].split('"', 1)[0]
+    return sf.read(io.BytesIO(base64.b64decode(payload)), dtype="float32")
+
+
+def test_player_embeds_the_sound_as_a_data_uri(clean):
+    html = plots.player(clean, SR)._repr_html_()
+    assert "<audio" in html and "data:audio/wav;base64," in html and "http" not in html
+    decoded, rate = _embedded_wav(html)
+    assert rate == SR and decoded.shape == clean.shape
+    assert np.abs(decoded).max() == pytest.approx(1.0, abs=1e-3)  # normalised to full scale
+
+
+def test_player_without_normalisation_keeps_the_level_and_refuses_clipping(clean):
+    decoded, _ = _embedded_wav(plots.player(clean, SR, normalize=False)._repr_html_())
+    np.testing.assert_allclose(decoded, clean, atol=1e-4)
+    with pytest.raises(ValueError, match="peak"):
+        plots.player(clean * 10, SR, normalize=False)
+
+
+def test_player_of_silence_is_silent_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        decoded, _ = _embedded_wav(plots.player(np.zeros(800, np.float32), SR)._repr_html_())
+    assert not np.any(decoded)
+
+
+def test_players_share_one_scale_so_loudness_compares(clean):
+    html = plots.players({"loud": clean * 2, "quiet <i>": clean * 0.5}, SR).data
+    assert "quiet &lt;i&gt;" in html  # labels are escaped
+    first, second = html.split("<tr>")[1:]
+    loud, _ = _embedded_wav(first)
+    quiet, _ = _embedded_wav(second)
+    assert np.abs(loud).max() == pytest.approx(1.0, abs=1e-3)
+    assert np.abs(quiet).max() == pytest.approx(0.25, abs=1e-3)
+
+
+@pytest.mark.parametrize("kind, ylabel", [("stft", "frequency (Hz)"), ("mel", "frequency (Hz)")])
+def test_plot_spectrograms_draws_one_labelled_panel_per_signal_and_one_colour_bar(clean, kind, ylabel):
+    signals = {
+        "clean": clean,
+        "noisy": sound.noisy_mixture(clean, "white", 0.0, SR, seed=0),
+        "hum": sound.noisy_mixture(clean, "hum", 0.0, SR, seed=0),
+    }
+    fig = plots.plot_spectrograms(signals, SR, kind=kind, ncols=2)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert [ax.get_title() for ax in panels] == list(signals)
+    assert all(ax.get_xlabel() == "time (s)" and ax.get_ylabel() == ylabel for ax in panels)
+    colour_bars = [ax for ax in fig.axes if ax.get_ylabel() == "level (dB)"]
+    assert len(colour_bars) == 1
+    limits = {tuple(ax.collections[0].get_clim()) for ax in panels}
+    assert len(limits) == 1  # one colour scale for every panel
+    fig.canvas.draw()
+
+
+def test_plot_spectrograms_rejects_bad_arguments(clean):
+    with pytest.raises(ValueError, match="kind"):
+        plots.plot_spectrograms({"a": clean}, SR, kind="cqt")
+    with pytest.raises(ValueError, match="non-empty"):
+        plots.plot_spectrograms({}, SR)
