@@ -1,4 +1,4 @@
-"""The noise slider's frames: what one position shows, and its errors."""
+"""The noise and sound sliders: what one position shows, its errors, the static blocks and their files."""
 
 import numpy as np
 import pytest
@@ -172,10 +172,10 @@ def clip():
     """1 s of speech-like sound and 1 s of white noise at 8 kHz."""
     from conftest import speechlike
 
-    from dae import audio
+    from dae import sound
 
     clean = speechlike(1.0, sr=SR)
-    return clean, audio.make_noise("white", clean.size, SR, seed=1)
+    return clean, sound.make_noise("white", clean.size, SR, seed=1)
 
 
 def _halved(y):
@@ -333,11 +333,11 @@ def test_static_audio_html_ids_are_unique_and_names_escaped(clip):
 def test_wav_data_uri_matches_the_notebook_player(clip):
     import base64
 
-    from dae import audio
+    from dae import plots
 
     clean = clip[0]
     uri = sliders.wav_data_uri(clean, SR)
-    assert base64.b64decode(uri.split(",", 1)[1]) == audio.player(clean, SR).data  # the same bytes
+    assert base64.b64decode(uri.split(",", 1)[1]) == plots.player(clean, SR).data  # the same bytes
     quieter = _wav(sliders.wav_data_uri(clean, SR, peak=2 * float(np.abs(clean).max())))[3]
     assert np.abs(quieter).max() == 32767 // 2
     with pytest.raises(ValueError, match="peak of 2"):
@@ -352,22 +352,50 @@ def test_static_audio_returns_notebook_html(clip):
     assert shown._repr_html_().startswith('<div class="dae-slider"')
 
 
-def test_live_audio_shows_a_widget_that_redraws(clip, monkeypatch):
-    widgets = pytest.importorskip("ipywidgets")
-    import IPython.display
-    import matplotlib.pyplot as plt
+# --- the static files: the CSS and JavaScript the blocks inline, shipped as package data ------------------
 
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
-    assert sliders.live_audio(*clip, {"halved": _halved}, SR, snr_db=4.0, snrs=SNRS) is None
-    box = next(item for item in shown if isinstance(item, widgets.VBox))
-    slider = box.children[0]
-    assert slider.value == 5.0 and [label for label, _ in slider.options] == ["-5 dB", "5 dB", "15 dB"]
-    plt.close("all")
-    slider.value = 15.0  # the callback runs again (outside a kernel its output goes to stdout)
-    figures = [plt.figure(n) for n in plt.get_fignums()]
-    assert len(figures) == 1
-    titles = [ax.get_title() for ax in figures[0].axes if ax.get_title()]
-    assert titles[0] == "clean (target)" and titles[1].startswith("noisy input, SI-SDR 1") and titles[2].startswith("halved, SI-SDR")
-    with pytest.raises(ValueError, match="denoiser 'x' must be callable"):
-        sliders.live_audio(*clip, {"x": 3}, SR)
+
+def test_every_static_file_the_code_names_exists():
+    import re
+    from importlib.resources import files
+
+    from dae.sliders import _html
+
+    package = files("dae.sliders")
+    source = "".join(item.read_text(encoding="utf-8") for item in package.iterdir() if item.name.endswith(".py"))
+    named = set(re.findall(r"\"([a-z_]+\.(?:css|js))\"", source))
+    assert named and named <= set(_html.STATIC_FILES), f"named but not listed in STATIC_FILES: {named - set(_html.STATIC_FILES)}"
+    for name in _html.STATIC_FILES:
+        assert (package / "static" / name).is_file(), f"dae/sliders/static/{name} is missing"
+        assert _html.static_text(name).strip()
+    shipped = {item.name for item in (package / "static").iterdir()}
+    assert shipped == set(_html.STATIC_FILES), f"static files nothing reads: {shipped - set(_html.STATIC_FILES)}"
+    with pytest.raises(ValueError, match="no static slider file"):
+        _html.static_text("missing.css")
+
+
+def test_pyproject_ships_the_static_files():
+    import fnmatch
+    import tomllib
+
+    from conftest import REPO_ROOT
+
+    setuptools = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "static/*" in setuptools["package-data"]["dae.sliders"]
+    packages = setuptools["packages"]
+    if isinstance(packages, list):
+        assert "dae.sliders" in packages
+    else:
+        assert any(fnmatch.fnmatchcase("dae.sliders", pattern) for pattern in packages["find"]["include"])
+
+
+def test_static_blocks_call_their_script_with_their_id(images, clip):
+    import re
+
+    for text, script in [
+        (sliders.static_html(images[:1], {}, levels=LEVELS), "image.js"),
+        (sliders.static_audio_html(*clip, {}, SR, snrs=(0,)), "audio.js"),
+    ]:
+        (uid,) = re.findall(r'^<div class="dae-slider" id="([^"]+)"', text)
+        assert text.endswith(f'("{uid}");</script></div>') and "{uid}" not in text and "$uid" not in text
+        assert sliders._html.static_text(script).rstrip() in text
