@@ -8,7 +8,8 @@ inverses, patches), ``masks`` (mask targets, a mask model's inputs and training 
 sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the
 speech chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of
 one build), ``plots`` (figures, spectrograms and audio players), ``sliders``, ``results`` (the JSON record
-of every table) and ``source`` (showing this package's code in a page); ``_checks`` holds the input guards.
+of every table), ``report`` (those records as Markdown pages) and ``source`` (showing this package's code in a page);
+``_checks`` holds the input guards.
 """
 
 import os
@@ -29,6 +30,7 @@ __all__ = [
     "models",
     "noise",
     "plots",
+    "report",
     "results",
     "settings",
     "sliders",

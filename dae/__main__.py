@@ -1,5 +1,5 @@
-"""``python -m dae``: print the recorded results, or write them into the README (see ``dae.results``)."""
+"""``python -m dae``: print the recorded results, or write them into the README (see ``dae.report``)."""
 
-from .results import main
+from .report import main
 
 main()

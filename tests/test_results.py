@@ -8,8 +8,9 @@ import os
 import pandas as pd
 import pytest
 
-from dae import results
-from dae.results import BEGIN, END, Recorder, load, main, markdown_table, update_readme
+from dae import report, results
+from dae.report import BEGIN, END, main, markdown_table, update_readme
+from dae.results import Recorder, load
 
 README = "# Book\n\nIntro.\n\n{begin}\nold table\n{end}\n\nOutro.\n"
 
@@ -324,14 +325,14 @@ def _record(quick, seconds):
 
 
 def test_time_table_gives_minutes_beside_the_budget():
-    lines = results.time_table({"ch03_convolutional": _record(False, 600.0), "ch04_speech": _record(False, 450.0)})
+    lines = report.time_table({"ch03_convolutional": _record(False, 600.0), "ch04_speech": _record(False, 450.0)})
     assert "| ch03_convolutional | 10.0 | 12 | full, CPU |" in lines
     assert "| ch04_speech | 7.5 | 10 | full, CPU |" in lines
     assert lines[-1] == "| all chapters | 17.5 | 22 | |"
 
 
 def test_time_table_says_when_a_time_was_not_recorded():
-    lines = results.time_table({"ch03_convolutional": _record(False, None), "ch04_speech": _record(False, 450.0)})
+    lines = report.time_table({"ch03_convolutional": _record(False, None), "ch04_speech": _record(False, 450.0)})
     assert "| ch03_convolutional | not recorded | 12 | full, CPU |" in lines
     assert not any(line.startswith("| all chapters") for line in lines)
 
@@ -342,21 +343,21 @@ def test_every_chapter_in_the_toc_has_a_budget():
 
     root = Path(__file__).resolve().parents[1]
     chapters = re.findall(r"file:\s*book/(\d\d)_", (root / "_toc.yml").read_text())
-    recorded = {name[2:4] for name in results.BUDGET_MINUTES}
-    assert chapters and set(chapters) <= recorded, (chapters, sorted(results.BUDGET_MINUTES))
-    assert sum(results.BUDGET_MINUTES.values()) <= 40  # the whole book within 40 minutes
+    recorded = {name[2:4] for name in report.BUDGET_MINUTES}
+    assert chapters and set(chapters) <= recorded, (chapters, sorted(report.BUDGET_MINUTES))
+    assert sum(report.BUDGET_MINUTES.values()) <= 40  # the whole book within 40 minutes
 
 
 def test_record_names_the_processor_and_the_time_table_says_it(full_record, results_dir):
     record = _read(full_record)
     assert record["processor"].endswith(f"{os.cpu_count()} cores")
-    page = results.markdown_table(results.load(results_dir))
+    page = report.markdown_table(results.load(results_dir))
     assert f"on {record['processor']}" in page and "factor of 2 to 3" in page
 
 
 def test_appendix_has_the_time_table_first_then_one_section_per_chapter(full_record, recorder, results_dir):
     recorder.add(setting="white_0dB", method="noisy input", kind="noisy", si_sdr_db=0.01, stoi=0.66)
-    page = results.appendix_markdown(results.load(results_dir))
+    page = report.appendix_markdown(results.load(results_dir))
     assert page.index("| chapter | minutes |") < page.index("\n## ")
     sections = [line for line in page.splitlines() if line.startswith("## ")]
     assert len(sections) == 2
@@ -364,16 +365,30 @@ def test_appendix_has_the_time_table_first_then_one_section_per_chapter(full_rec
 
 
 def test_chapter_title_reads_the_number_and_name():
-    assert results.chapter_title("ch04_speech") == "Chapter 4: speech"
-    assert results.chapter_title("ch01_autoencoder_basics") == "Chapter 1: autoencoder basics"
-    assert results.chapter_title("other") == "other"
+    assert report.chapter_title("ch04_speech") == "Chapter 4: speech"
+    assert report.chapter_title("ch01_autoencoder_basics") == "Chapter 1: autoencoder basics"
+    assert report.chapter_title("other") == "other"
 
 
 def test_appendix_without_results_says_how_to_make_them(tmp_path):
-    assert "build the book" in results.appendix_markdown({})
+    assert "build the book" in report.appendix_markdown({})
 
 
 def test_time_table_leaves_the_budget_out_of_quick_runs():
-    lines = results.time_table({"ch03_convolutional": _record(True, 600.0), "ch04_speech": _record(True, 450.0)})
+    lines = report.time_table({"ch03_convolutional": _record(True, 600.0), "ch04_speech": _record(True, 450.0)})
     assert "| ch03_convolutional | 10.0 |  | quick, CPU |" in lines
     assert lines[-1] == "| all chapters | 17.5 |  | |"
+
+
+def test_value_returns_the_recorded_number(full_record):
+    row = full_record.rows[0]
+    metric = next(m for m in results.METRICS if row.get(m) is not None)
+    assert full_record.value(row["setting"], row["method"], metric) == row[metric]
+
+
+def test_value_of_a_missing_row_or_metric_names_what_is_there(recorder):
+    recorder.add(setting="gauss0.2", method="U-Net", kind="model", psnr_db=25.0)
+    with pytest.raises(KeyError, match="nothing recorded for 'median' in 'gauss0.2'.*U-Net"):
+        recorder.value("gauss0.2", "median", "psnr_db")
+    with pytest.raises(KeyError, match="has no 'ssim'"):
+        recorder.value("gauss0.2", "U-Net", "ssim")

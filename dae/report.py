@@ -1,0 +1,144 @@
+"""The recorded results as Markdown: the time table, every measured row, the book's results appendix.
+
+``python -m dae`` prints them; ``python -m dae --page benchmarks/FULL_BUILD.md`` fills that page's markers
+with the last full build's tables; ``book/appendix_results.md`` shows the appendix at build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .results import load, results_dir
+
+# Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
+BUDGET_MINUTES = {"ch01_autoencoder_basics": 4, "ch02_shallow_denoising": 6, "ch03_convolutional": 12, "ch04_speech": 10, "ch05_animals": 8}
+
+IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
+SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
+
+
+def _run(record: dict) -> str:
+    # How a chapter's numbers were made: "full, CPU", "quick, GPU (...)".
+    return ("quick" if record.get("quick") else "full") + f", {record.get('device', '?')}"
+
+
+def _table(records: dict[str, dict], columns, keep) -> list[str]:
+    names = " | ".join(title for title, _, _ in columns)
+    lines = [f"| chapter | setting | method | kind | {names} | seconds | run |", "|---|---|---|---|" + "---|" * len(columns) + "---|---|"]
+    for chapter, record in records.items():
+        run = _run(record)
+        for r in record["rows"]:
+            if not keep(r):
+                continue
+
+            def fmt(key, digits):
+                return "" if r.get(key) is None else f"{r[key]:.{digits}f}"
+
+            values = " | ".join(fmt(key, digits) for _, key, digits in columns)
+            lines.append(f"| {chapter} | {r['setting']} | {r['method']} | {r['kind']} | {values} | {fmt('seconds', 1)} | {run} |")
+    return lines
+
+
+def _measured_on(records: dict[str, dict]) -> str:
+    """' on <processor>' (or ' on <a> and <b>') for the processors the records name; '' if none does."""
+    processors = sorted({r.get("processor") for r in records.values() if r.get("processor")})
+    return f" on {' and '.join(processors)}" if processors else ""
+
+
+def time_table(records: dict[str, dict]) -> list[str]:
+    """One line per chapter: its recorded wall time in minutes beside its budget (``BUDGET_MINUTES``).
+
+    The budgets are for full settings: a quick run's line leaves its budget empty rather than compare the two.
+    """
+    lines = ["| chapter | minutes | budget at full settings (minutes) | run |", "|---|---|---|---|"]
+    for chapter, record in records.items():
+        seconds, budget = record.get("chapter_seconds"), BUDGET_MINUTES.get(chapter)
+        budget = None if record.get("quick") else budget
+        run = _run(record)
+        minutes = "not recorded" if seconds is None else f"{seconds / 60:.1f}"
+        lines.append(f"| {chapter} | {minutes} | {'' if budget is None else budget} | {run} |")
+    total = [r.get("chapter_seconds") for r in records.values()]
+    if total and None not in total:
+        full = not any(r.get("quick") for r in records.values())
+        budget = sum(BUDGET_MINUTES.get(c, 0) for c in records) if full else ""
+        lines.append(f"| all chapters | {sum(total) / 60:.1f} | {budget} | |")
+    return lines
+
+
+def markdown_table(records: dict[str, dict]) -> str:
+    """The chapters' times (from the kernel's start to the last cell), then every recorded row in chapter
+    order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound.
+
+    A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD.
+    """
+    is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
+    lines = [
+        f"Time per chapter{_measured_on(records)}, from its kernel's start to its last cell. Processors differ in speed by a factor "
+        "of 2 to 3: on a slower one, expect up to three times these minutes.",
+        "",
+    ] + time_table(records)
+    lines += ["", "Images:", ""] + _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
+    if any(is_sound(r) for record in records.values() for r in record["rows"]):
+        lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
+    return "\n".join(lines)
+
+
+def chapter_title(key: str) -> str:
+    """'ch04_speech' -> 'Chapter 4: speech'; other names unchanged."""
+    if len(key) > 5 and key[:2] == "ch" and key[2:4].isdigit() and key[4] == "_":
+        return f"Chapter {int(key[2:4])}: {key[5:].replace('_', ' ')}"
+    return key
+
+
+def appendix_markdown(records: dict[str, dict] | None = None) -> str:
+    """The book's results appendix: the time table, then one section per chapter with its measured rows."""
+    records = load() if records is None else records
+    if not records:
+        return f"No chapter has recorded results in `{results_dir()}` yet: build the book (`bash scripts/build_book.sh`) first."
+    lines = [f"Each chapter's time{_measured_on(records)}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
+    for chapter, record in records.items():
+        lines += ["", f"## {chapter_title(chapter)}", ""]
+        rows = record["rows"]
+        sound = [r for r in rows if r.get("si_sdr_db") is not None]
+        if len(sound) < len(rows):
+            lines += _table({chapter: record | {"rows": [r for r in rows if r.get("si_sdr_db") is None]}}, IMAGE_COLUMNS, lambda r: True)
+        if sound:
+            lines += [""] if len(sound) < len(rows) else []
+            lines += _table({chapter: record | {"rows": sound}}, SOUND_COLUMNS, lambda r: True)
+    return "\n".join(lines)
+
+
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def update_readme(readme: Path, records: dict[str, dict]) -> None:
+    """Replace the text between the results markers in ``readme`` with the table of ``records``."""
+    text = readme.read_text()
+    if BEGIN not in text or END not in text or text.index(BEGIN) > text.index(END):
+        raise ValueError(f"{readme} has no {BEGIN} ... {END} markers, in that order, to fill")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Show the recorded results, or write them into the README.")
+    parser.add_argument("--dir", help="results folder (default: $DAE_RESULTS_DIR or _build/results)")
+    parser.add_argument(
+        "--page", "--readme", dest="readme", help="fill the results markers of this Markdown page (benchmarks/FULL_BUILD.md) instead of printing"
+    )
+    args = parser.parse_args(argv)
+    records = load(args.dir)
+    if not records:
+        raise SystemExit(f"no results files in {args.dir or results_dir()}: build the book first")
+    if any(r.get("quick") for r in records.values()) and args.readme:
+        raise SystemExit("refusing to put quick-mode results in the README: build the book at full settings")
+    if args.readme:
+        update_readme(Path(args.readme), records)
+    else:
+        print(markdown_table(records))
+
+
+if __name__ == "__main__":
+    main()
