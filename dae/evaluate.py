@@ -1,13 +1,14 @@
-"""Measuring denoisers the same way in every image chapter: one table per noise setting, and a
+"""Measuring denoisers the same way in every chapter: one table per noise setting (images or sound), and a
 robustness sweep over noise levels. Classical parameters are always chosen on validation images."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import baselines, metrics, noise
+from . import audio_metrics, baselines, masks, metrics, noise
 
 
 def noise_setting_table(
@@ -36,6 +37,35 @@ def noise_setting_table(
     for name, (denoise, seconds, kind) in models.items():
         add(name, kind, denoise(noisy_test), seconds)
     return classical
+
+
+def sound_setting_table(
+    record,
+    setting: str,
+    clean: Sequence[np.ndarray],
+    noises: Sequence[np.ndarray],
+    denoisers: Mapping[str, tuple[str, Callable]],
+    sr: int,
+    measures: Sequence[str] = audio_metrics.SPEECH_MEASURES,
+) -> dict[str, list[np.ndarray]]:
+    """Record one sound setting: the noisy input (clean + noise), each denoiser and the ideal ratio mask.
+
+    ``denoisers`` maps a name to ``(kind, denoise)``, where ``denoise`` takes the list of noisy signals and
+    returns a list of outputs; each is timed. ``measures`` are the mean scores recorded (default SI-SDR,
+    STOI, PESQ). Returns every method's outputs by name, the noisy input under ``"noisy input"``.
+    """
+    if len(clean) != len(noises):
+        raise ValueError(f"clean and noises must pair up, got {len(clean)} clean signals and {len(noises)} noises")
+    noisy = [c + n for c, n in zip(clean, noises)]
+    outputs = {"noisy input": noisy}
+    record.add(setting=setting, method="noisy input", kind="noisy", **audio_metrics.evaluate(clean, noisy, sr, measures))
+    oracle = ("oracle", lambda _: [masks.ideal_ratio_mask(c, n) for c, n in zip(clean, noises)])
+    for name, (kind, denoise) in {**denoisers, "ideal ratio mask": oracle}.items():
+        start = time.perf_counter()
+        outputs[name] = denoise(noisy)
+        seconds = time.perf_counter() - start
+        record.add(setting=setting, method=name, kind=kind, seconds=seconds, **audio_metrics.evaluate(clean, outputs[name], sr, measures))
+    return outputs
 
 
 def best_classical(classical: Mapping[str, baselines.ClassicalResult]) -> str:

@@ -168,6 +168,17 @@ def train_mask_model(
     return record
 
 
+def predicted_masks(model, noisy) -> list[np.ndarray]:
+    """A mask model's masks for a list of noisy signals: every clip's patches through one ``predict`` call."""
+    features = [masks.mask_features(y) for y in noisy]
+    return masks.predict_masks(lambda p: model.predict(p, batch_size=256, verbose=0), features, WIDTH, WIDTH // 2)
+
+
+def denoise(model, noisy) -> list[np.ndarray]:
+    """Denoise a list of noisy signals with a mask model: each clip's STFT times its predicted mask, back to sound."""
+    return [masks.apply_mask(m, y) for m, y in zip(predicted_masks(model, noisy), noisy)]
+
+
 def trained_mask_model(settings, train_recordings=None, log=print) -> cache.CachedModel:
     """Chapter 4's trained speech mask model for these ``settings``: from the model cache, or trained now (minutes).
 

@@ -81,3 +81,36 @@ def test_robustness_curves_fall_as_noise_grows(strokes):
 def test_robustness_rejects_unknown_classical_name(strokes):
     with pytest.raises(ValueError, match="bilateral"):
         evaluate.robustness(strokes[12:], strokes[:12], [0.1], {}, "bilateral")
+
+
+def _tones(count=2, sr=8000, seconds=0.5):
+    t = np.arange(int(sr * seconds)) / sr
+    return [0.1 * np.sin(2 * np.pi * (300 + 100 * k) * t).astype(np.float32) for k in range(count)]
+
+
+def test_sound_setting_table_records_noisy_each_denoiser_and_the_oracle(recorder):
+    clean = _tones()
+    rng = np.random.default_rng(0)
+    noises = [0.1 / np.sqrt(2) * rng.standard_normal(len(c)).astype(np.float32) for c in clean]  # the tones' power
+    calls = []
+
+    def halve(noisy):
+        calls.append(len(noisy))
+        return [0.5 * y for y in noisy]
+
+    outputs = evaluate.sound_setting_table(recorder, "white_0dB", clean, noises, {"halve": ("classical", halve)}, 8000, ("si_sdr_db",))
+    assert calls == [2]  # one call with every clip
+    assert list(outputs) == ["noisy input", "halve", "ideal ratio mask"]
+    np.testing.assert_allclose(outputs["noisy input"][1], clean[1] + noises[1])
+    rows = {r["method"]: r for r in recorder.rows}
+    assert rows["noisy input"]["kind"] == "noisy" and rows["noisy input"]["seconds"] is None
+    assert rows["halve"]["kind"] == "classical" and rows["halve"]["seconds"] >= 0
+    # Scaling does not change SI-SDR; the oracle mask beats the noisy input by far.
+    assert recorder.value("white_0dB", "halve", "si_sdr_db") == pytest.approx(recorder.value("white_0dB", "noisy input", "si_sdr_db"), abs=1e-4)
+    assert recorder.value("white_0dB", "ideal ratio mask", "si_sdr_db") > recorder.value("white_0dB", "noisy input", "si_sdr_db") + 5
+    assert abs(recorder.value("white_0dB", "noisy input", "si_sdr_db")) < 1.0  # equal power: about 0 dB
+
+
+def test_sound_setting_table_needs_one_noise_per_clip(recorder):
+    with pytest.raises(ValueError, match="2 clean signals and 1 noises"):
+        evaluate.sound_setting_table(recorder, "white_0dB", _tones(), _tones(1), {}, 8000)

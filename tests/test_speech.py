@@ -76,3 +76,20 @@ def test_join_utterances_rejects_bad_arguments(fsdd, kwargs):
     args = dict(speaker="theo", count=2, seed=0) | kwargs
     with pytest.raises(ValueError):
         join_utterances(fsdd, **args)
+
+
+def test_denoise_applies_the_predicted_masks_to_each_clip():
+    from dae import masks, speech
+
+    class AllPass:  # a "model" whose mask keeps every bin
+        def predict(self, patches, batch_size, verbose):
+            return np.ones(patches.shape, np.float32)
+
+    rng = np.random.default_rng(0)
+    noisy = [0.1 * rng.standard_normal(n).astype(np.float32) for n in (4000, 6000)]
+    found = speech.predicted_masks(AllPass(), noisy)
+    assert [m.shape for m in found] == [masks.mask_features(y).shape for y in noisy]
+    out = speech.denoise(AllPass(), noisy)
+    assert [len(o) for o in out] == [len(y) for y in noisy]
+    for y, o in zip(noisy, out):
+        np.testing.assert_allclose(o, masks.apply_mask(np.ones_like(masks.mask_features(y)), y), atol=1e-6)
