@@ -397,11 +397,11 @@ def test_static_audio_slider_block_works_on_its_own(browser):
     """The block from dae.sliders.static_audio in a bare page: players, spectrograms and SI-SDR follow the slider."""
     from conftest import speechlike
 
-    from dae import audio, sliders
+    from dae import sliders, sound
 
     sr = 8000
     clean = speechlike(1.0, sr=sr)
-    noise = audio.make_noise("white", clean.size, sr, seed=1)
+    noise = sound.make_noise("white", clean.size, sr, seed=1)
     block = sliders.static_audio_html(clean, noise, {"identity": lambda y: y, "halved": lambda y: 0.5 * y}, sr, snrs=(-5, 5, 15), snr_db=-5)
     with bare_page(browser, block) as (page, errors):
         root = page.query_selector(".dae-slider")
@@ -422,3 +422,198 @@ def test_static_audio_slider_block_works_on_its_own(browser):
     assert all(abs(player["duration"] - 1.0) < 0.01 for player in clips_before), clips_before
     _check_clips_swap("static_audio_html", before, after, clips_after)
     assert back == before
+
+
+# The page on a phone (390 px) and a laptop (1280 px), light and dark: the sidebar toggles, code that
+# stays inside the column, and dae.source listings that follow the theme.
+
+WIDTHS = (390, 1280)
+SIDEBAR_JS = """kind => {
+  const sidebar = document.getElementById(`pst-${kind}-sidebar`), dialog = document.getElementById(`pst-${kind}-sidebar-modal`);
+  const shown = el => {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    return box.width > 100 && box.height > 100 && box.right > 0 && box.left < innerWidth
+      && style.visibility !== "hidden" && Number(style.opacity) > 0.5;
+  };
+  return {dialogOpen: !!(dialog && dialog.open), dialogShown: !!(dialog && dialog.open && shown(dialog)),
+          inlineShown: !!sidebar && shown(sidebar), links: (dialog && dialog.open ? dialog : sidebar || document).querySelectorAll("a").length};
+}"""
+TOGGLES_JS = """() => [...document.querySelectorAll(".primary-toggle, .secondary-toggle")].map((b, index) => {
+  const box = b.getBoundingClientRect();
+  return {index, kind: b.classList.contains("primary-toggle") ? "primary" : "secondary",
+          visible: box.width > 0 && box.height > 0 && getComputedStyle(b).visibility !== "hidden", label: b.getAttribute("aria-label") || b.title};
+})"""
+OVERFLOWING_PRE_JS = """() => [...document.querySelectorAll(".bd-article pre")]
+  .filter(p => p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
+  .map(p => ({where: p.closest(".cell_input") ? "code cell" : p.closest(".cell_output") ? "output" : "prose",
+              by: p.scrollWidth - p.clientWidth, line: p.textContent.split("\\n").reduce((a, l) => l.length > a.length ? l : a, "").slice(0, 80)}))"""
+LISTING_CONTRAST_JS = """root => {
+  const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
+  const background = el => {
+    for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) return c; }
+    return [255, 255, 255, 1];
+  };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const holders = new Set();  // every element that shows text of its own: tokens, the name, the control
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode())
+    if (t.textContent.trim() && !t.parentElement.closest("style") && t.parentElement.getClientRects().length) holders.add(t.parentElement);
+  return [...holders].map(el => ({
+    text: el.textContent.trim().slice(0, 40), ratio: ratio(rgba(getComputedStyle(el).color), background(el)),
+  }));
+}"""
+
+
+@contextlib.contextmanager
+def _offline_page(browser, base: str, page_name: str, width: int, scheme: str):
+    """``page_name`` from the local server at ``width`` px in the ``scheme`` theme: yields (page, errors)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base + "/") else r.abort())
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    try:
+        page.goto(f"{base}/{page_name}.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        yield page, errors
+    finally:
+        context.close()
+
+
+def _wait_for_sidebar(page, kind: str, test: str, what: str) -> dict:
+    """Wait (transitions included) until the sidebar state passes ``test`` (a JS expression on ``s``); fail with ``what``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"kind => {{ const s = ({SIDEBAR_JS})(kind); return {test}; }}", arg=kind, timeout=3000)
+        reached = True
+    except PlaywrightTimeout:
+        reached = False
+    state = page.evaluate(SIDEBAR_JS, kind)
+    assert reached, f"{what}: the {kind} sidebar is {state}"
+    return state
+
+
+NAV_PAGES = [PAGES[0], next(p for p in PAGES if _notebook(p))]
+
+
+@pytest.mark.parametrize("page_name", NAV_PAGES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_visible_sidebar_toggle_opens_its_sidebar(browser, server, screenshots, page_name, width, scheme):
+    """The hamburger and "On this page" buttons a reader sees work (pydata-sphinx-theme 0.17.1 binds only the first,
+    hidden, one: _ext/static/dae-nav.js). A toggle that opens a <dialog> drawer: Escape closes it, and so does a
+    click outside it. The primary toggle on a wide screen hides the sidebar in place and shows it again."""
+    stem = page_name.split("/")[-1]
+    with _offline_page(browser, server, page_name, width, scheme) as (page, errors):
+        toggles = [t for t in page.evaluate(TOGGLES_JS) if t["visible"]]
+        kinds = {t["kind"] for t in toggles}
+        assert "primary" in kinds, f"{page_name} at {width} px: no visible primary (site navigation) toggle"
+        if width < 992:
+            assert "secondary" in kinds, f"{page_name} at {width} px: no visible 'On this page' toggle"
+        for toggle in toggles:
+            kind, where = toggle["kind"], f"{page_name} at {width} px ({scheme}), {toggle['kind']} toggle {toggle['label']!r}"
+            button = page.query_selector_all(".primary-toggle, .secondary-toggle")[toggle["index"]]
+            before = page.evaluate(SIDEBAR_JS, kind)
+            button.click()
+            if before["inlineShown"]:  # a sidebar in place (the primary one on a wide screen): hidden, then back
+                _wait_for_sidebar(page, kind, "!s.inlineShown && !s.dialogOpen", f"{where} did not hide the sidebar it shows")
+                page.screenshot(path=str(screenshots / f"nav-{stem}-{kind}-{width}-{scheme}-hidden.png"))
+                button.click()
+                _wait_for_sidebar(page, kind, "s.inlineShown && !s.dialogOpen", f"{where} did not show the sidebar again")
+                continue
+            opened = _wait_for_sidebar(page, kind, "s.dialogShown", f"{where} did not open its drawer")
+            assert opened["links"] > 0, f"{where}: the drawer opened empty {opened}"
+            page.screenshot(path=str(screenshots / f"nav-{stem}-{kind}-{width}-{scheme}-open.png"))
+            page.keyboard.press("Escape")
+            closed = _wait_for_sidebar(page, kind, "!s.dialogOpen", f"{where}: Escape did not close the drawer")
+            assert closed["links"] == opened["links"], f"{where}: the links did not go back to the page's sidebar"
+            button.click()
+            _wait_for_sidebar(page, kind, "s.dialogShown", f"{where} did not open its drawer a second time")
+            box = page.eval_on_selector(f"#pst-{kind}-sidebar-modal", "d => { const r = d.getBoundingClientRect(); return [r.left, r.right]; }")
+            outside = box[1] + (width - box[1]) / 2 if box[1] < width - 20 else box[0] / 2
+            page.mouse.click(outside, 450)
+            _wait_for_sidebar(page, kind, "!s.dialogOpen", f"{where}: a click outside the drawer (x={outside:.0f}) did not close it")
+    assert not errors, f"{page_name} at {width} px: console errors {errors}"
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_code_and_printed_results_stay_inside_the_column(browser, server, page_name, width):
+    """No code cell, output or code block scrolls sideways (long lines wrap: _ext/static/dae-page.css), and on a phone
+    nothing makes the page itself wider than the screen."""
+    with _offline_page(browser, server, page_name, width, "light") as (page, _):
+        overflowing = page.evaluate(OVERFLOWING_PRE_JS)
+        page_width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert not overflowing, f"{page_name} at {width} px: {len(overflowing)} code boxes scroll sideways, e.g. {overflowing[:3]}"
+    assert page_width[0] <= page_width[1], f"{page_name} at {width} px: the page is {page_width[0]} px wide, the screen {page_width[1]}"
+
+
+def _source_show_calls(page: str) -> int:
+    notebook = _notebook(page)
+    if notebook is None:
+        return 0
+    cells = json.loads(notebook.read_text())["cells"]
+    return sum("".join(c["source"]).count("source.show(") for c in cells if c["cell_type"] == "code")
+
+
+LISTING_PAGES = [p for p in PAGES if _source_show_calls(p)]
+
+
+@pytest.mark.parametrize("page_name", LISTING_PAGES)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_source_listings_follow_the_theme_and_fold(browser, server, screenshots, page_name, scheme):
+    """Each dae.source.show listing reads (contrast >= 4.5) in the page's theme, light or dark; a long one opens
+    collapsed on its first lines, with a "show all N lines" control that opens the rest."""
+    from dae.source import COLLAPSE_OVER
+
+    stem = page_name.split("/")[-1]
+    with _offline_page(browser, server, page_name, 1280, scheme) as (page, errors):
+        listings = page.query_selector_all(".dae-source")
+        assert len(listings) == _source_show_calls(page_name), f"{page_name}: {len(listings)} listings for {_source_show_calls(page_name)} calls"
+        low = []
+        for k, listing in enumerate(listings, 1):
+            lines = int(listing.get_attribute("data-lines"))
+            details = listing.query_selector("details")
+            if lines > COLLAPSE_OVER:
+                assert details is not None and not details.evaluate("d => d.open"), f"{page_name}: listing {k} ({lines} lines) opens expanded"
+                summary = details.query_selector("summary")
+                label = summary.inner_text()
+                assert summary.is_visible() and f"show all {lines} lines" in label, f"{page_name}: listing {k}: control {label!r}"
+                assert not details.query_selector("pre").is_visible(), f"{page_name}: listing {k}: the folded lines show"
+                listing.scroll_into_view_if_needed()
+                if k == 1:
+                    page.screenshot(path=str(screenshots / f"listing-{stem}-{scheme}-collapsed.png"))
+                summary.click()
+                assert details.query_selector("pre").is_visible(), f"{page_name}: listing {k}: 'show all' did not open the rest"
+            else:
+                assert details is None, f"{page_name}: listing {k} of {lines} lines is folded"
+            low += [dict(c, listing=k) for c in listing.evaluate(LISTING_CONTRAST_JS) if c["ratio"] < MIN_CONTRAST]
+    assert not errors, f"{page_name}: console errors {errors}"
+    assert not low, f"{page_name} ({scheme}): listing text below contrast {MIN_CONTRAST}: {low[:5]}"
+
+
+def test_source_listing_reads_without_the_theme(browser, tmp_path):
+    """Outside the book (Jupyter, Colab: no data-theme on <html>) a listing brings its own colours, and folds."""
+    import importlib.util
+
+    from dae import source
+
+    lines = ["def sample(a, b):", '    """A function long enough to fold."""'] + [f"    x{k} = {k}  # line {k}" for k in range(40)] + ["    return a"]
+    (tmp_path / "fold_sample.py").write_text("\n".join(lines) + "\n")
+    spec = importlib.util.spec_from_file_location("fold_sample", tmp_path / "fold_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with bare_page(browser, source.listing_html(module.sample)) as (page, errors):
+        root = page.query_selector(".dae-source")
+        keyword = page.eval_on_selector(".dae-source .k", "k => getComputedStyle(k).color")
+        assert keyword != page.eval_on_selector(".dae-source .n", "n => getComputedStyle(n).color"), "no colours without the theme"
+        assert not root.query_selector("details pre").is_visible()
+        root.query_selector("summary").click()
+        assert root.query_selector("details pre").is_visible()
+        low = [c for c in root.evaluate(LISTING_CONTRAST_JS) if c["ratio"] < MIN_CONTRAST]
+    assert not errors, errors
+    assert not low, f"listing text below contrast {MIN_CONTRAST} without the theme: {low[:5]}"
