@@ -1,7 +1,8 @@
 """Helpers shared by the chapters of *Denoising Autoencoders, an executed book*.
 
 Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders, mirrors and the
-one verified download path), ``noise`` (noise for images), ``models``, ``train``, ``metrics``, ``baselines``
+one verified download path), ``noise`` (noise for images), ``models``, ``recipes`` (how
+Chapters 2 and 3 train their models), ``train``, ``metrics``, ``baselines``
 (classical denoisers), ``evaluate`` (one table per noise setting, robustness sweeps), ``sound`` (resampling,
 the four sound noises, mixing at an exact SNR), ``spectrogram`` (the STFT, the dB scale, features and their
 inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
@@ -30,6 +31,7 @@ __all__ = [
     "models",
     "noise",
     "plots",
+    "recipes",
     "report",
     "results",
     "settings",

@@ -135,7 +135,8 @@ def apply_mask(mask, noisy) -> np.ndarray:
 
 
 def mask_to_mel_audio(mask, noisy, seed: int = 0) -> np.ndarray:
-    """Back to sound the seed's way: the masked magnitude as a mel spectrogram, then ``mel_to_stft`` and Griffin-Lim; float32.
+    """Back to sound as Chapter 4's one-clip recipe goes: the masked magnitude as a mel spectrogram, then ``mel_to_stft``
+    and Griffin-Lim; float32.
 
     The noisy phase is thrown away with the linear frequencies; Griffin-Lim (seeded) invents a new phase.
     """

@@ -77,20 +77,53 @@ def estimate_epoch_seconds(model, inputs, targets, *, batch_size: int, steps: in
     """Measure ``steps`` training batches on a fresh copy of ``model`` and scale to one full epoch.
 
     The copy has the model's architecture, optimizer type and loss, so ``model`` itself is not
-    changed. Returns the estimated seconds for one pass over ``inputs`` at ``batch_size``.
+    changed. Returns the estimated seconds for one pass over ``inputs`` at ``batch_size``, from
+    :func:`time_epoch` (the estimate ``python -m dae.bench`` makes too).
     """
-    if steps <= 0 or warmup < 0:
-        raise ValueError(f"steps must be positive and warmup non-negative, got steps={steps}, warmup={warmup}")
+    _check_timed_steps(steps, warmup, 0)
     inputs, targets = np.asarray(inputs, dtype=np.float32), np.asarray(targets, dtype=np.float32)
     check_same_length(inputs, targets)
     copy = keras.models.clone_model(model)
     copy.compile(optimizer=type(model.optimizer)(), loss=model.loss)
     ds = make_dataset(inputs, targets, batch_size).repeat()
-    copy.fit(ds, steps_per_epoch=max(warmup, 1), epochs=1, verbose=0, shuffle=False)  # builds and traces the step
+
+    def fit_steps(count):
+        copy.fit(ds, steps_per_epoch=count, epochs=1, verbose=0, shuffle=False)
+
+    return time_epoch(fit_steps, samples=len(inputs), batch_size=batch_size, steps=steps, warmup=warmup)
+
+
+def time_epoch(fit_steps, *, samples: int, batch_size: int, steps: int, warmup: int, short_steps: int = 0) -> float:
+    """Seconds for one pass over ``samples`` at ``batch_size``, from timed calls of ``fit_steps(count)`` (``count`` training steps).
+
+    A first call of ``max(warmup, 1)`` steps builds and traces the training step and is not timed. Each
+    call of ``model.fit`` also pays a fixed cost before its first step (for ``tf.data``, filling the
+    shuffle buffer), which a real epoch pays once. With ``short_steps`` > 0, a short call of that many
+    steps and a long one of ``steps`` separate the two: their difference gives the cost of a step, the
+    rest of the short call the fixed cost. With ``short_steps=0`` only the long call runs, and its time
+    per step, fixed cost included, is scaled to the epoch.
+    """
+    _check_timed_steps(steps, warmup, short_steps)
+    fit_steps(max(warmup, 1))
+    short = _seconds_of(fit_steps, short_steps) if short_steps else 0.0  # a call of no steps costs nothing
+    long = _seconds_of(fit_steps, steps)
+    per_step = max(long - short, 0.0) / (steps - short_steps)
+    fixed = max(short - short_steps * per_step, 0.0)
+    return fixed + per_step * int(np.ceil(samples / batch_size))
+
+
+def _seconds_of(fit_steps, count: int) -> float:
     start = time.perf_counter()
-    copy.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
-    per_step = (time.perf_counter() - start) / steps
-    return per_step * int(np.ceil(len(inputs) / batch_size))
+    fit_steps(count)
+    return time.perf_counter() - start
+
+
+def _check_timed_steps(steps, warmup, short_steps) -> None:
+    """The step counts of :func:`time_epoch`: ``steps`` positive, ``warmup`` non-negative, 0 <= ``short_steps`` < ``steps``."""
+    if steps <= 0 or warmup < 0:
+        raise ValueError(f"steps must be positive and warmup non-negative, got steps={steps}, warmup={warmup}")
+    if not 0 <= short_steps < steps:
+        raise ValueError(f"short_steps must lie in [0, steps), got short_steps={short_steps}, steps={steps}")
 
 
 def cosine_adam(learning_rate: float, *, epochs: int, samples: int, batch_size: int, final_fraction: float = 0.02):

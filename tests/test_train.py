@@ -166,6 +166,37 @@ def test_estimate_epoch_seconds_rejects_bad_steps():
         train.estimate_epoch_seconds(model, x, x, batch_size=4, steps=0)
 
 
+def test_time_epoch_without_a_short_call_scales_one_timed_call(monkeypatch):
+    from dae import train
+
+    calls = []
+    clock = iter([5.0, 7.0])  # the one timed call: 2 s for 100 steps, as estimate_epoch_seconds has always measured
+    monkeypatch.setattr(train.time, "perf_counter", lambda: next(clock))
+    seconds = train.time_epoch(calls.append, samples=6400, batch_size=32, steps=100, warmup=0)
+    assert calls == [1, 100]  # at least one warm-up step builds the training step
+    assert seconds == pytest.approx(0.02 * 200)
+
+
+def test_time_epoch_with_a_short_call_counts_the_fixed_cost_once(monkeypatch):
+    from dae import train
+
+    calls = []
+    clock = iter([0.0, 1.2, 10.0, 12.2])  # 1 s per call, then 0.01 s per step
+    monkeypatch.setattr(train.time, "perf_counter", lambda: next(clock))
+    seconds = train.time_epoch(calls.append, samples=6400, batch_size=32, steps=120, warmup=10, short_steps=20)
+    assert calls == [10, 20, 120]
+    assert seconds == pytest.approx(1.0 + 0.01 * 200)
+
+
+@pytest.mark.parametrize("counts", [dict(steps=0), dict(warmup=-1), dict(short_steps=10), dict(short_steps=-1)])
+def test_time_epoch_rejects_bad_step_counts(counts):
+    from dae import train
+
+    counts = dict(steps=10, warmup=1) | counts
+    with pytest.raises(ValueError, match="steps"):
+        train.time_epoch(lambda count: None, samples=100, batch_size=10, **counts)
+
+
 # --- cosine_adam and best_codes ----------------------------------------------------------------
 
 
