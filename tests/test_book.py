@@ -76,6 +76,17 @@ def test_figures_have_alt_text(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_cells_readers_never_need_are_removed(path):
+    """One tag for cells readers never need (BOOK_STYLE.md): a cell that glues numbers or checks claims is `remove-cell`."""
+    for cell in _cells(path):
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "code" and ("glue(" in source or source.startswith("assert ") or "\nassert " in source):
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert "remove-cell" in tags, f"{path.name}: a cell that glues or checks has tags {tags}:\n{source[:200]}"
+            assert not {"hide-input", "remove-input"} & set(tags), f"{path.name}: two hiding tags on one cell: {tags}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_notebooks_keep_only_checked_outputs(path):
     for cell in _cells(path):
         if cell["cell_type"] != "code" or not cell.get("outputs"):
