@@ -124,3 +124,9 @@ def speechlike(seconds: float = 2.0, seed: int = 0, sr: int = 8000) -> np.ndarra
     voice = sum(np.sin(2 * np.pi * 120 * k * t) / k for k in range(1, 20))
     breath = 0.01 * np.random.default_rng(seed).standard_normal(t.size)
     return (0.2 * envelope * voice + breath).astype(np.float32)
+
+
+def snr_db(clean, noise) -> float:
+    """The ratio of the power of ``clean`` to that of ``noise``, in dB."""
+    clean, noise = np.asarray(clean, np.float64), np.asarray(noise, np.float64)
+    return 10 * np.log10(np.sum(clean**2) / np.sum(noise**2))

@@ -188,7 +188,8 @@ SLIDER_STATE_JS = """root => ({
   ready: root.getAttribute("data-ready"),
 })"""
 
-CONTRAST_JS = """root => {
+# WCAG contrast of an element's text colour against the first opaque background behind it.
+CONTRAST_HELPERS_JS = """
   const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
   const background = el => {
     for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) return c; }
@@ -197,10 +198,16 @@ CONTRAST_JS = """root => {
   const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
                      return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  return [...root.querySelectorAll("figcaption, label, output, select, .dae-slider-note")].map(el => ({
+"""
+CONTRAST_JS = (
+    """root => {
+"""
+    + CONTRAST_HELPERS_JS
+    + """  return [...root.querySelectorAll("figcaption, label, output, select, .dae-slider-note")].map(el => ({
     text: el.textContent.trim().slice(0, 40), ratio: ratio(rgba(getComputedStyle(el).color), background(el)),
   }));
 }"""
+)
 
 
 def _visit(browser, base: str, page_name: str, scheme: str, shots: Path | None) -> Visit:
@@ -447,16 +454,11 @@ OVERFLOWING_PRE_JS = """() => [...document.querySelectorAll(".bd-article pre")]
   .filter(p => p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
   .map(p => ({where: p.closest(".cell_input") ? "code cell" : p.closest(".cell_output") ? "output" : "prose",
               by: p.scrollWidth - p.clientWidth, line: p.textContent.split("\\n").reduce((a, l) => l.length > a.length ? l : a, "").slice(0, 80)}))"""
-LISTING_CONTRAST_JS = """root => {
-  const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
-  const background = el => {
-    for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) return c; }
-    return [255, 255, 255, 1];
-  };
-  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-                     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const holders = new Set();  // every element that shows text of its own: tokens, the name, the control
+LISTING_CONTRAST_JS = (
+    """root => {
+"""
+    + CONTRAST_HELPERS_JS
+    + """  const holders = new Set();  // every element that shows text of its own: tokens, the name, the control
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode())
     if (t.textContent.trim() && !t.parentElement.closest("style") && t.parentElement.getClientRects().length) holders.add(t.parentElement);
@@ -464,6 +466,7 @@ LISTING_CONTRAST_JS = """root => {
     text: el.textContent.trim().slice(0, 40), ratio: ratio(rgba(getComputedStyle(el).color), background(el)),
   }));
 }"""
+)
 
 
 @contextlib.contextmanager

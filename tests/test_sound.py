@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import snr_db as _snr
 from conftest import speechlike as _speechlike
 from scipy.signal import welch
 
 from dae import sound
 
 SR = 8000
-
-
-def _snr(clean, noise) -> float:
-    clean, noise = np.asarray(clean, np.float64), np.asarray(noise, np.float64)
-    return 10 * np.log10(np.sum(clean**2) / np.sum(noise**2))
 
 
 @pytest.fixture()
