@@ -29,7 +29,8 @@ The schedules are the chapters' own, read from :mod:`dae.recipes` and :func:`dae
 """
 
 from .cli import main
-from .measure import backend_device, bench_images, bench_speech, mixed_policy
+from .device import backend_device
+from .measure import bench_images, bench_speech, mixed_policy
 from .precision import bench_precision, precision_policies
 from .report import markdown, precision_markdown, run_facts
 from .schedules import MODELS, Plan, plan

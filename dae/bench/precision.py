@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .measure import _images, _psnr_watch, backend_device
+from .device import backend_device
+from .measure import _images, _psnr_watch
 from .schedules import capped, image_model, plan
 
 

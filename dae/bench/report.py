@@ -20,7 +20,7 @@ def run_facts(quick: bool) -> dict:
 
     import keras
 
-    from .measure import backend_device
+    from .device import backend_device
 
     backend = keras.backend.backend()
     facts = {

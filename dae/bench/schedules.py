@@ -40,7 +40,7 @@ class Plan:
 def full_settings():
     """The settings the recipes are read at: full, whatever ``--quick`` says (quick mode caps the epochs instead)."""
     from .. import settings
-    from .measure import backend_device
+    from .device import backend_device
 
     return settings.Settings(quick=False, seed=0, device=backend_device())
 
