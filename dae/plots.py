@@ -221,12 +221,23 @@ def plot_spectrograms(
     return fig
 
 
+def _preload_metadata(html: str) -> str:
+    """Ask the browser to read each clip's header at once, so a player shows its length before it is played
+    (Chromium shows "0:00 / 0:00" for a short embedded clip until then)."""
+    return html.replace("<audio ", '<audio preload="metadata" ')
+
+
 def player(audio, sr: int, normalize: bool = True):
     """An ``IPython.display.Audio`` player; the sound is embedded as a data URI, so it plays in static HTML.
 
     ``normalize=True`` scales the peak to full volume; ``False`` keeps the level (samples must lie in [-1, 1]).
+    The player reads its clip's length as the page loads (``preload="metadata"``).
     """
     from IPython.display import Audio
+
+    class Player(Audio):
+        def _repr_html_(self):
+            return _preload_metadata(super()._repr_html_())
 
     audio = check_audio(audio)
     sr = check_rate(sr)
@@ -234,7 +245,7 @@ def player(audio, sr: int, normalize: bool = True):
         raise ValueError(f"with normalize=False samples must lie in [-1, 1], got a peak of {np.abs(audio).max():.3g}")
     peak = float(np.abs(audio).max())
     # IPython divides by the peak when normalising: a silent signal would become NaN, so play it as it is.
-    return Audio(data=audio.astype(np.float64), rate=sr, normalize=normalize and peak > 0)
+    return Player(data=audio.astype(np.float64), rate=sr, normalize=normalize and peak > 0)
 
 
 def players(signals: Mapping[str, np.ndarray], sr: int):

@@ -1,6 +1,7 @@
 """The book's structure: every chapter is in the table of contents, Colab cells name the repository
 from _config.yml, notebooks are committed without bulky outputs, and the quick build rendered them."""
 
+import ast
 import json
 import os
 import re
@@ -201,3 +202,63 @@ def test_built_book_is_small_enough_to_download():
         pytest.skip("DAE_BOOK_HTML names no built book (scripts/test.sh builds the quick book and sets it)")
     size = sum(p.stat().st_size for p in Path(html_root).rglob("*") if p.is_file())
     assert size < 60e6, f"the built book is {size / 1e6:.1f} MB"
+
+
+def _quiet(source: str) -> bool:
+    """Whether a ';' ends the cell's code (comments aside): then IPython shows nothing of its last expression."""
+    import io
+    import tokenize
+
+    skip = {tokenize.COMMENT, tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in skip]
+    return bool(tokens) and tokens[-1].string == ";"
+
+
+def _shown(source: str) -> list[ast.expr]:
+    """What a code cell shows: its last expression (unless a ';' ends it) and what it passes to display()."""
+    tree = ast.parse(source)
+    shown = [tree.body[-1].value] if tree.body and isinstance(tree.body[-1], ast.Expr) and not _quiet(source) else []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "display"]
+    return shown + [arg for call in calls for arg in call.args]
+
+
+def _raw_table(node: ast.expr, frames: set[str]) -> bool:
+    """A pandas frame as it comes: record.table(...) or record.finish() and what is chained on them, pd.DataFrame(...),
+    .round(...) or .style, or a name the cell bound to one of those."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id in frames
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            attribute = node.func
+            if attribute.attr in ("table", "finish") and isinstance(attribute.value, ast.Name) and attribute.value.id == "record":
+                return True
+            if attribute.attr in ("DataFrame", "round"):
+                return True
+            node = attribute.value
+        elif isinstance(node, ast.Attribute):
+            if node.attr == "style":
+                return True
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return False
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_readers_see_tables_only_in_their_readable_form(path):
+    """A table a reader sees comes from record.show() or dae.results.readable(): headers with units, no index column,
+    set decimals, no NaN, every row. A raw DataFrame (record.table(), record.finish(), pd.DataFrame, .round) shows
+    pandas' index, column names like psnr_db, NaN and, past 60 rows, a '...' in place of the middle rows."""
+    for cell in _cells(path):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] != "code" or tags & {"remove-cell", "remove-output"}:
+            continue
+        source = _source(cell)
+        tree = ast.parse(source)
+        frames = set()
+        for node in ast.walk(tree):  # names the cell binds to a raw frame, e.g. `credits = pd.DataFrame(...)`
+            if isinstance(node, ast.Assign) and _raw_table(node.value, set()):
+                frames |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        raw = [ast.unparse(node) for node in _shown(source) if _raw_table(node, frames)]
+        assert not raw, f"{path.name}: a visible cell shows a raw table {raw[0][:120]!r}; show record.show(...) or dae.results.readable(...)"

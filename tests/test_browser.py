@@ -620,3 +620,46 @@ def test_source_listing_reads_without_the_theme(browser, tmp_path):
         low = [c for c in root.evaluate(LISTING_CONTRAST_JS) if c["ratio"] < MIN_CONTRAST]
     assert not errors, errors
     assert not low, f"listing text below contrast {MIN_CONTRAST} without the theme: {low[:5]}"
+
+
+# Tables as a reader meets them: what dae.results.readable and Recorder.show render, on a phone.
+
+TABLES_JS = """() => [...document.querySelectorAll(".bd-article table")].map((table, index) => {
+  const text = cell => cell.textContent.trim();
+  const box = table.closest("div.output, div.cell_output") || table.parentElement;
+  const first = table.querySelector("tbody tr > *");
+  return {
+    index, rows: table.rows.length, header: [...table.querySelectorAll("thead th")].slice(0, 8).map(text),
+    firstHeaders: [...table.querySelectorAll("thead tr")].map(row => row.cells.length ? text(row.cells[0]) : null),
+    odd: [...table.querySelectorAll("td, th")].map(text).filter(t => ["nan", "NaN", "None", "<NA>", "…", "...", "inf"].includes(t)),
+    // a table of results (it has a header row) in a cell's output, wider than that output's box
+    wide: !!table.tHead && !!table.closest("div.cell_output") && table.getBoundingClientRect().width > box.clientWidth + 1,
+    scrolls: ["auto", "scroll"].includes(getComputedStyle(box).overflowX),
+    sticky: !!first && getComputedStyle(first).position === "sticky",
+  };
+})"""
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
+def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, screenshots, page_name):
+    """Every table of a chapter (.bd-article table) on a phone: no cell reads 'nan', 'NaN', 'None', 'inf' or '…' (a row
+    pandas left out), no header row starts with an empty cell (pandas' index column), no 'N rows × M columns' note
+    under it, and a table wider than the phone scrolls in its box with its first column held in view."""
+    import re
+
+    stem = page_name.split("/")[-1]
+    with _offline_page(browser, server, page_name, 390, "light") as (page, errors):
+        tables = page.evaluate(TABLES_JS)
+        article = page.inner_text(".bd-article")
+        if any(t["wide"] for t in tables):
+            page.screenshot(path=str(screenshots / f"tables-{stem}-390.png"), full_page=False)
+    assert not errors, f"{page_name}: console errors {errors}"
+    truncated = re.findall(r"\d+ rows × \d+ columns", article)
+    assert not truncated, f"{page_name}: pandas cut a table short ({truncated[0]})"
+    for table in tables:
+        where = f"{page_name}: table {table['index'] + 1} {table['header']}"
+        assert not table["odd"], f"{where} has cells {sorted(set(table['odd']))}: leave them empty, or show every row"
+        empty_first = [k for k, first in enumerate(table["firstHeaders"]) if first == ""]
+        assert not empty_first, f"{where}: header row {empty_first[0] + 1} starts with an empty cell (pandas' index column?)"
+        if table["wide"]:
+            assert table["scrolls"] and table["sticky"], f"{where} is wider than a phone: it must scroll with its first column fixed {table}"

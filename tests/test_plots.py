@@ -202,6 +202,13 @@ def test_player_of_silence_is_silent_without_warnings():
     assert not np.any(decoded)
 
 
+def test_players_read_their_clips_length_as_the_page_loads(clean):
+    # Without it Chromium shows "0:00 / 0:00" on a short embedded clip until it is played.
+    assert '<audio preload="metadata"' in plots.player(clean, SR)._repr_html_()
+    html = plots.players({"a": clean, "b": clean * 0.5}, SR).data
+    assert html.count("<audio") == html.count('<audio preload="metadata"') == 2
+
+
 def test_players_share_one_scale_so_loudness_compares(clean):
     html = plots.players({"loud": clean * 2, "quiet <i>": clean * 0.5}, SR).data
     assert "quiet &lt;i&gt;" in html  # labels are escaped

@@ -392,3 +392,133 @@ def test_value_of_a_missing_row_or_metric_names_what_is_there(recorder):
         recorder.value("gauss0.2", "median", "psnr_db")
     with pytest.raises(KeyError, match="has no 'ssim'"):
         recorder.value("gauss0.2", "U-Net", "ssim")
+
+
+# --- what a reader sees: Recorder.show and readable ----------------------------------------------
+
+
+def _headers(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)
+
+
+def _cells(html: str) -> list[str]:
+    import re
+
+    return [c.strip() for c in re.findall(r"<td\b[^>]*>(.*?)</td>", html, re.S)]
+
+
+def test_show_has_plain_headers_with_units_and_no_kind(full_record):
+    html = full_record.show().to_html()
+    assert _headers(html) == ["noise", "method", "PSNR (dB)", "SSIM", "seconds"]
+    assert _headers(full_record.show("gauss0.2").to_html()) == ["method", "PSNR (dB)", "SSIM", "seconds"]
+
+
+def test_show_has_no_index_column(full_record):
+    html = full_record.show().to_html()
+    assert "row_heading" not in html and "blank" not in html and "index_name" not in html
+    assert len(_cells(html)) == 2 * len(_headers(html))  # every cell of a row is data, under a header of its own
+
+
+def test_show_leaves_missing_values_empty(full_record):
+    full_record.add(setting="white_0dB", method="noisy input", kind="noisy", si_sdr_db=0.01, stoi=0.7)
+    html = full_record.show().to_html()
+    assert _headers(html) == ["noise", "method", "PSNR (dB)", "SSIM", "SI-SDR (dB)", "STOI", "seconds"]
+    text = " ".join(_cells(html))
+    assert not {"nan", "NaN", "None", "<NA>", "inf"} & set(text.split())
+    assert _cells(html)[:7] == ["gauss0.2", "noisy input", "14.1", "0.212", "", "", ""]
+
+
+def test_show_gives_each_measure_its_decimals(recorder):
+    measures = {"psnr_db": 22.4567, "ssim": 0.87654, "si_sdr_db": -0.04, "stoi": 0.91234, "pesq": 2.3456, "lsd_db": 7.891}
+    recorder.add(setting="s", method="m", kind="model", seconds=65.432, **measures)
+    assert _cells(recorder.show("s").to_html()) == ["m", "22.5", "0.877", "0.0", "0.91", "2.35", "7.9", "65.4"]  # no "-0.0"
+
+
+def test_show_uses_the_recorded_values_not_the_rounded_table(recorder):
+    recorder.add(setting="s", method="m", kind="model", psnr_db=14.0499)  # table() rounds it to 14.05
+    assert _cells(recorder.show("s").to_html()) == ["m", "14.0"]
+
+
+def test_show_renders_every_row_of_a_long_table(recorder):
+    for k in range(75):
+        recorder.add(setting=f"noise{k // 5}", method=f"method {k}", kind="model", psnr_db=10 + k / 10)
+    with pd.option_context("display.max_rows", 10, "display.min_rows", 4):
+        html = recorder.show().to_html()
+        rendered = recorder.show()._repr_html_()
+    assert html.count("<tr>") == 76 and rendered.count("<tr>") == 76  # the header and all 75 rows
+    assert all(f">method {k}<" in html for k in range(75))
+    assert "…" not in html and "..." not in html and "rows ×" not in html
+
+
+def test_show_picks_and_orders_columns(full_record):
+    html = full_record.show(columns=["method", "kind", "psnr_db"]).to_html()
+    assert _headers(html) == ["method", "kind", "PSNR (dB)"]
+    assert _cells(html) == ["noisy input", "noisy", "14.1", "conv autoencoder", "model", "22.5"]
+    with pytest.raises(ValueError, match="unknown columns"):
+        full_record.show(columns=["method", "psnr"])
+
+
+def test_show_puts_a_caption_above_the_table(full_record):
+    html = full_record.show("gauss0.2", caption="noise: gauss0.2 <b>").to_html()
+    assert "<caption>noise: gauss0.2 &lt;b&gt;</caption>" in html and "caption-side: top" in html
+
+
+def test_show_of_no_rows_is_an_empty_table(recorder):
+    html = recorder.show().to_html()
+    assert _headers(html) == ["noise", "method"] and _cells(html) == []
+
+
+def test_readable_turns_a_pivot_into_a_table_with_its_rows_as_the_first_column(full_record):
+    pivot = full_record.table().pivot(index="setting", columns="method", values="psnr_db")
+    html = results.readable(pivot, index="noise", digits=1).to_html()
+    assert _headers(html) == ["noise", "conv autoencoder", "noisy input"]
+    assert _cells(html) == ["gauss0.2", "22.5", "14.1"]
+    assert _headers(results.readable(pivot).to_html())[0] == "noise"  # a named index keeps its name, "setting" read as "noise"
+    assert _headers(results.readable(pivot.rename_axis("clip")).to_html())[0] == "clip"
+
+
+def test_readable_leaves_out_an_unnamed_index_unless_told_its_name():
+    frame = pd.DataFrame({"level (dB)": [-3.14159, float("nan")]}, index=["gating", "model"])
+    assert _cells(results.readable(frame, digits=1).to_html()) == ["-3.1", ""]
+    assert _cells(results.readable(frame, index="output", digits=1).to_html()) == ["gating", "-3.1", "model", ""]
+
+
+def test_readable_formats_whole_numbers_infinity_and_missing_text():
+    frame = pd.DataFrame({"name": ["a <i>", None], "parameters": [1234567, 12], "PSNR (dB)": [float("inf"), -float("inf")]})
+    html = results.readable(frame).to_html()
+    assert _cells(html) == ["a &lt;i&gt;", "1,234,567", "∞", "", "12", "-∞"]
+
+
+def test_readable_renames_headers_and_sets_decimals_per_column():
+    frame = pd.DataFrame({"psnr_db": [20.123], "ratio": [0.123456], "other": [1.23456]})
+    html = results.readable(frame, headers={"ratio": "ratio (%)"}, digits={"ratio": 4}).to_html()
+    assert _headers(html) == ["PSNR (dB)", "ratio (%)", "other"]
+    assert _cells(html) == ["20.1", "0.1235", "1.23"]
+
+
+def test_readable_shows_web_addresses_in_full_as_links():
+    url = "https://freesound.org/people/someone/sounds/123/?a=1&b=2"
+    html = results.readable(pd.DataFrame({"clip": ["x.wav"], "source": [url]}), links=["source"]).to_html()
+    escaped = url.replace("&", "&amp;")
+    assert f'<a href="{escaped}">{escaped}</a>' in html
+    not_web = results.readable(pd.DataFrame({"source": ["javascript:alert(1)"]}), links=["source"]).to_html()
+    assert "<a " not in not_web and ">javascript:alert(1)<" in not_web
+
+
+def test_readable_keeps_the_first_column_in_view_and_numbers_unbroken():
+    styler = results.readable(pd.DataFrame({"method": ["m"], "PSNR (dB)": [1.0]}))
+    html = styler.to_html()
+    assert 'class="dataframe dae-table"' in html  # the theme's table colours, light and dark
+    assert "position: sticky" in html and "left: 0" in html
+    assert "dae-number" in html and "white-space: nowrap" in html
+
+
+def test_readable_refuses_what_it_cannot_show():
+    with pytest.raises(ValueError, match="one row of headers"):
+        results.readable(pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_product([["a"], ["b", "c"]])))
+    with pytest.raises(ValueError, match="no columns"):
+        results.readable(pd.DataFrame({"a": [1.0]}), digits={"b": 1})
+    with pytest.raises(ValueError, match="no columns"):
+        results.readable(pd.DataFrame({"a": [1.0]}), links=["b"])
