@@ -24,7 +24,7 @@ MODEL_NAME = "speech-mask-model"
 def recipe(settings) -> dict:
     """The settings of the speech model's training: utterances per speaker, epochs, patch width, batch, learning rate, seed."""
     return {
-        "train_per_speaker": settings.choose(full=120, quick=40),
+        "train_per_speaker": settings.choose(full=120, quick=25),
         "epochs": settings.choose(full=12, quick=4),
         "width": WIDTH,
         "batch_size": BATCH_SIZE,

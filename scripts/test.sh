@@ -30,7 +30,7 @@ leg_311() {
     return 1
   fi
   echo "Quick book built in $(( $(date +%s) - start )) s ($(python --version))"
-  python -m pytest tests -p no:cacheprovider
+  python -m pytest tests -p no:cacheprovider --durations=10
 }
 
 find_python312() {
@@ -63,7 +63,7 @@ if argv0 not in ("python", "python3", sys.executable) and Path(argv0).resolve() 
     sys.exit(f"the python3 kernel runs {argv0}, not this environment's {sys.executable}")
 PY
   echo "Testing with $(python --version): $(python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|librosa|numpy) ' | tr -s ' ' | paste -sd ';')"
-  python -m pytest tests book --nbval-lax -p no:cacheprovider --ignore=tests/test_browser.py
+  python -m pytest tests book --nbval-lax -p no:cacheprovider --ignore=tests/test_browser.py --durations=10
 }
 
 case "$LEG" in
