@@ -4,7 +4,8 @@ Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (
 one verified download path), ``noise`` (noise for images), ``models``, ``recipes`` (how
 Chapters 2 and 3 train their models), ``train``, ``metrics``, ``baselines``
 (classical denoisers), ``evaluate`` (one table per noise setting, robustness sweeps), ``sound`` (resampling,
-the four sound noises, mixing at an exact SNR), ``spectrogram`` (the STFT, the dB scale, features and their
+the four sound noises, mixing at an exact SNR), ``traits`` (what a sound is like: loudness,
+calls, pitch), ``spectrogram`` (the STFT, the dB scale, features and their
 inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
 sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the
 speech chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of
@@ -40,6 +41,7 @@ __all__ = [
     "source",
     "speech",
     "spectrogram",
+    "traits",
     "train",
 ]
 __version__ = "0.1.0"

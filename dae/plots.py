@@ -221,6 +221,23 @@ def plot_spectrograms(
     return fig
 
 
+def mel_panels(panels: Mapping[str, np.ndarray], title: str, sr: int):
+    """Mel power spectrograms (n_mels, frames) side by side on one dB scale, 80 dB below the loudest bin of any; the Figure."""
+    import librosa
+    import librosa.display
+
+    check_rate(sr)
+    levels = {name: librosa.power_to_db(np.maximum(power, 0), ref=1.0, amin=1e-8) for name, power in panels.items()}
+    top = max(level.max() for level in levels.values())
+    fig, axes = plt.subplots(1, len(levels), figsize=(3.4 * len(levels) + 1.2, 3.0), layout="constrained", sharey=True)
+    for ax, (name, level) in zip(np.atleast_1d(axes), levels.items()):
+        image = librosa.display.specshow(level, sr=sr, x_axis="s", y_axis="mel", cmap="magma", vmin=top - 80, vmax=top, ax=ax)
+        ax.set(title=name, xlabel="time (s)", ylabel="frequency (Hz)" if ax is np.atleast_1d(axes)[0] else "")
+    fig.colorbar(image, ax=axes, format="%+2.0f dB", label="power (dB)")
+    fig.suptitle(title)
+    return fig
+
+
 def _preload_metadata(html: str) -> str:
     """Ask the browser to read each clip's header at once, so a player shows its length before it is played
     (Chromium shows "0:00 / 0:00" for a short embedded clip until then)."""

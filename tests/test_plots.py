@@ -242,3 +242,13 @@ def test_plot_spectrograms_rejects_bad_arguments(clean):
         plots.plot_spectrograms({"a": clean}, SR, kind="cqt")
     with pytest.raises(ValueError, match="non-empty"):
         plots.plot_spectrograms({}, SR)
+
+
+def test_mel_panels_share_one_scale_and_label_each_panel():
+    rng = np.random.default_rng(0)
+    loud, quiet = rng.random((64, 40)) * 100, rng.random((64, 40))
+    fig = plots.mel_panels({"loud": loud, "quiet": quiet}, "two panels", 8000)
+    images = [ax.collections[0] for ax in fig.axes[:2]]  # the two panels, not the colour bar
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["loud", "quiet"]
+    assert len({image.get_clim() for image in images}) == 1  # one colour scale for all panels
+    matplotlib.pyplot.close(fig)
