@@ -14,10 +14,12 @@ cell that moved: each run's value and the range.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -127,23 +129,19 @@ def full_build_page(path: Path) -> dict:
     return cells
 
 
-def code_cells(nb_path: Path) -> set[str]:
-    return {"".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"] if c["cell_type"] == "code"}
-
-
 def executed_in_build(build: Path) -> dict:
     """chapter name -> the executed notebook a Jupyter Book build cached, glue outputs included.
 
-    The copies in ``<build>/jupyter_execute`` drop the glue outputs and the cache keeps code cells only, so
-    each cached notebook is matched to the chapter that shares the most code cells with it.
+    The copies in ``<build>/jupyter_execute`` drop the glue outputs, so the notebooks come from the execution
+    cache, whose database names the chapter each cached notebook was executed from (the newest one wins).
     """
-    chapters = {p.stem: code_cells(p) for p in BOOK.glob("0*.ipynb")}
+    cache = build / ".jupyter_cache"
     found = {}
-    for path in (build / ".jupyter_cache" / "executed").glob("*/base.ipynb"):
-        cells = code_cells(path)
-        best = max(chapters, key=lambda name: len(chapters[name] & cells))
-        if len(chapters[best] & cells) > len(cells) / 2:
-            found[best] = path
+    with contextlib.closing(sqlite3.connect(cache / "global.db")) as db:
+        for hashkey, uri in db.execute("SELECT hashkey, uri FROM nbcache ORDER BY created"):
+            path = cache / "executed" / hashkey / "base.ipynb"
+            if path.is_file():
+                found[Path(uri).stem] = path
     return found
 
 
