@@ -1,6 +1,6 @@
 """What the chapters show: digit grids, clean / noisy / denoised rows, loss curves, a diagram of an
-autoencoder, a 2-D code scatter, a metric-against-size sweep and spectrograms side by side (each returns its
-Figure), and audio players that work in a static page."""
+autoencoder, a 2-D code scatter, a metric-against-size sweep, a chapter's headline bars and spectrograms
+side by side (each returns its Figure), and audio players that work in a static page."""
 
 from __future__ import annotations
 
@@ -159,6 +159,36 @@ def metric_sweep(xs, ys: Mapping[str, Sequence[float]], xlabel: str, ylabel: str
     ax.grid(alpha=0.3)
     if len(ys) > 1:
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def headline(record, setting: str, metric: str = "psnr_db", title: str | None = None, labels: Mapping[str, str] | None = None):
+    """A chapter's main result at a glance: horizontal bars of ``metric`` in one noise ``setting`` for the noisy
+    input, the best classical denoiser and every trained model of ``record`` (a ``dae.results.Recorder``), with
+    each bar's 95 % interval where one was recorded. ``labels`` renames methods for the reader."""
+    from .results import CI95, HEADERS
+
+    rows = [r for r in record.rows if r["setting"] == setting and r.get(metric) is not None]
+    classical = [r for r in rows if r["kind"] == "classical"]
+    chosen = [r for r in rows if r["kind"] == "noisy"]
+    chosen += [max(classical, key=lambda r: r[metric])] if classical else []
+    chosen += [r for r in rows if r["kind"] in ("seed-model", "model")]
+    if not chosen:
+        raise ValueError(f"nothing recorded with {metric!r} in {setting!r}; settings: {sorted({r['setting'] for r in record.rows})}")
+    names = [(labels or {}).get(r["method"], r["method"]) for r in chosen]
+    values = [r[metric] for r in chosen]
+    errors = [r.get(metric + CI95) or 0.0 for r in chosen]
+    colours = {"noisy": "0.6", "classical": "tab:blue", "seed-model": "tab:orange", "model": "tab:green"}
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(chosen) + 1.1))
+    y = np.arange(len(chosen))[::-1]
+    ax.barh(y, values, xerr=errors, color=[colours[r["kind"]] for r in chosen], capsize=3)
+    for yi, value, error in zip(y, values, errors):
+        ax.text(value + error, yi, f" {value:.{2 if metric in ('ssim', 'stoi', 'pesq') else 1}f}", va="center", ha="left", fontsize=9)
+    ax.set_yticks(y, names)
+    ax.set_xlabel(HEADERS[metric] + ("; bars: 95 % interval over the test items" if any(errors) else ""))
+    ax.set_xlim(min(0, min(values)), max(values) * 1.15)
+    ax.set_title(title or "The noisy input, the best classical denoiser and the models")
     fig.tight_layout()
     return fig
 

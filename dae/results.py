@@ -37,6 +37,10 @@ HEADERS = {
     "seconds": "seconds",
 }
 DIGITS = {"psnr_db": 1, "ssim": 3, "si_sdr_db": 1, "stoi": 2, "pesq": 2, "lsd_db": 1, "seconds": 1}
+# A measure's 95 % interval half-width, recorded when add() is given one value per test item; one more decimal.
+CI95 = "_ci95"
+HEADERS.update({m + CI95: "± 95 %" + (" (dB)" if m.endswith("_db") else "") for m in METRICS})
+DIGITS.update({m + CI95: DIGITS[m] + 1 for m in METRICS})
 # Readable on a phone: the table scrolls sideways inside its output box (the theme makes that box scroll),
 # its first column stays in view, numbers never break and line up on the right.
 TABLE_STYLES = [
@@ -91,6 +95,19 @@ def results_dir() -> Path:
     return root / "_build" / "results"
 
 
+def _mean_and_interval(value, name: str) -> dict:
+    # One number stays as it is; one value per test item becomes its mean and a 95 % interval's half-width.
+    import numpy as np
+
+    if np.ndim(value) == 0:
+        return {name: _clean_number(value, name)}
+    values = np.asarray(value, dtype=float).ravel()
+    if values.size < 2:
+        raise ValueError(f"{name} has {values.size} value(s): an interval needs at least 2 test items")
+    half_width = 1.96 * values.std(ddof=1) / math.sqrt(values.size)
+    return {name: _clean_number(values.mean(), name), name + CI95: _clean_number(half_width, name + CI95)}
+
+
 def _clean_number(value, name: str):
     value = float(value)
     if not math.isfinite(value):
@@ -109,14 +126,19 @@ class Recorder:
         self.path = results_dir() / f"{chapter}.json"
 
     def add(self, *, setting: str, method: str, kind: str, seconds: float | None = None, **metrics) -> dict:
-        """Record one row; ``metrics`` are among ``METRICS``. Replaces an earlier row with the same setting and method."""
+        """Record one row; ``metrics`` are among ``METRICS``. Replaces an earlier row with the same setting and method.
+
+        A metric given as one value per test item (an array) is recorded as its mean and, under
+        ``<metric>_ci95``, the half-width of the mean's 95 % confidence interval (1.96 standard errors).
+        """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         unknown = set(metrics) - set(METRICS)
         if unknown:
             raise ValueError(f"unknown metric names {sorted(unknown)}; expected some of {METRICS}")
         row = {"setting": setting, "method": method, "kind": kind}
-        row.update({name: _clean_number(v, name) for name, v in metrics.items()})
+        for name, value in metrics.items():
+            row.update(_mean_and_interval(value, name))
         row["seconds"] = None if seconds is None else round(_clean_number(seconds, "seconds"), 2)
         row["quick"] = bool(self.settings.quick)
         row["device"] = self.settings.device
@@ -150,7 +172,9 @@ class Recorder:
         # The recorded values, not table()'s rounded ones: rounding twice could move the last decimal.
         frame = pd.DataFrame([r for r in self.rows if setting is None or r["setting"] == setting])
         if columns is None:
-            measured = [m for m in (*METRICS, "seconds") if m in frame and frame[m].notna().any()]
+            with_interval = [(m, m + CI95) if m + CI95 in frame and frame[m + CI95].notna().any() else (m,) for m in METRICS]
+            measured = [c for group in with_interval for c in group if c in frame and frame[c].notna().any()]
+            measured += ["seconds"] * bool("seconds" in frame and frame["seconds"].notna().any())
             columns = ["setting"] * (setting is None) + ["method", *measured]
         columns = list(columns)
         unknown = [c for c in columns if c not in HEADERS]
