@@ -1,7 +1,7 @@
-"""The recorded results as Markdown: the time table, every measured row, the book's results appendix.
+"""The recorded results as Markdown: each chapter's headline, the time table, every measured row, the book's results appendix.
 
 ``python -m dae`` prints them; ``python -m dae --page benchmarks/FULL_BUILD.md`` fills that page's markers
-with the last full build's tables; ``book/appendix_results.md`` shows the appendix at build time.
+with the last full build's tables; ``book/appendix_results.md`` shows the headlines and the appendix at build time.
 """
 
 from __future__ import annotations
@@ -106,6 +106,108 @@ def appendix_markdown(records: dict[str, dict] | None = None) -> str:
         if sound:
             lines += [""] if len(sound) < len(rows) else []
             lines += _table({chapter: record | {"rows": sound}}, SOUND_COLUMNS, lambda r: True)
+    return "\n".join(lines)
+
+
+# Each chapter's main result: the noise setting it leads with and the measure it is judged by (higher is better).
+HEADLINES = {
+    "ch01_autoencoder_basics": ("clean", "psnr_db"),
+    "ch02_shallow_denoising": ("gauss0.2", "psnr_db"),
+    "ch03_convolutional": ("gauss_shift0.5", "psnr_db"),
+    "ch04_speech": ("white_0dB", "si_sdr_db"),
+    "ch05_animals": ("white_0dB", "si_sdr_db"),
+}
+# The chapters' titles as the table of contents gives them.
+CHAPTER_TITLES = {
+    "ch01_autoencoder_basics": "1. Autoencoder basics",
+    "ch02_shallow_denoising": "2. Denoising with a shallow autoencoder",
+    "ch03_convolutional": "3. Convolutional autoencoders",
+    "ch04_speech": "4. Speech denoising",
+    "ch05_animals": "5. Cats and dogs",
+}
+MEASURE_NAMES = {"psnr_db": "PSNR", "si_sdr_db": "SI-SDR"}  # both in dB
+MODEL_KINDS = ("model", "seed-model")  # trained networks: the chapter's own and the recipes it reproduces
+# Two trained models closer than this (dB) are about equal: run-to-run spread can swap them (benchmarks/SPREAD.md).
+ABOUT_EQUAL_DB = 0.3
+_SOUND_NOISES = {"white": "white noise", "pink": "pink noise", "babble": "babble", "hum": "hum"}
+# The results files' setting keys in words, as a reader meets them in the chapters.
+SETTING_LABELS = {
+    "clean": "none (clean digits reconstructed)",
+    "gauss0.2": "Gaussian, σ = 0.2",
+    "gauss_shift0.5": "Gaussian, mean 0.5, σ = 0.5 (the Keras example's)",
+    "sp0.2": "salt and pepper, 20 %",
+    **{f"{key}_{snr}dB": f"{words}, {snr} dB".replace("-", "−") for key, words in _SOUND_NOISES.items() for snr in (-5, 0, 5, 10)},
+}
+
+
+def setting_label(key: str) -> str:
+    """A setting key in words: ``SETTING_LABELS[key]``, else the key unchanged."""
+    return SETTING_LABELS.get(key, key)
+
+
+def headline_rows(records: dict[str, dict]) -> list[dict]:
+    """One row per chapter of ``HEADLINES`` that has recorded its main setting, in book order.
+
+    Each row: ``chapter`` (its title), ``setting`` (in words), ``measure`` (its name; both measures are in dB), ``model`` and
+    ``model_value`` (the trained network that scored highest; others within ``ABOUT_EQUAL_DB`` are named
+    beside it), ``classical`` and ``classical_value`` (the best classical denoiser), ``noisy_value`` (the
+    noisy input). What a chapter did not record is None; a chapter with no results, or without a trained
+    model in its main setting, has no row.
+    """
+    rows = []
+    for chapter, (setting, metric) in HEADLINES.items():
+        if chapter not in records:
+            continue
+        measured = [r for r in records[chapter].get("rows", []) if r.get("setting") == setting and r.get(metric) is not None]
+
+        def best(kinds):
+            candidates = [r for r in measured if r.get("kind") in kinds]
+            return sorted(candidates, key=lambda r: -r[metric])
+
+        models, classical, noisy = best(MODEL_KINDS), best(("classical",)), best(("noisy",))
+        if not models:
+            continue
+        top = models[0]
+        equal = [r["method"] for r in models[1:] if top[metric] - r[metric] < ABOUT_EQUAL_DB]
+        name = top["method"] + (f" (about equal: {', '.join(equal)})" if equal else "")
+        rows.append(
+            {
+                "chapter": CHAPTER_TITLES.get(chapter, chapter_title(chapter)),
+                "setting": setting_label(setting),
+                "measure": MEASURE_NAMES.get(metric, metric),
+                "model": name,
+                "model_value": top[metric],
+                "classical": classical[0]["method"] if classical else None,
+                "classical_value": classical[0][metric] if classical else None,
+                "noisy_value": noisy[0][metric] if noisy else None,
+            }
+        )
+    return rows
+
+
+def headline_markdown(records: dict[str, dict] | None = None) -> str:
+    """:func:`headline_rows` as a Markdown table, numbers with one decimal, empty cells where nothing was measured."""
+    records = load() if records is None else records
+    rows = headline_rows(records)
+    if not rows:
+        return f"No chapter has recorded its main result in `{results_dir()}` yet: build the book (`bash scripts/build_book.sh`) first."
+
+    def number(value):
+        if value is None:
+            return ""
+        text = f"{value:.1f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.") else text.replace("-", "−")  # no "−0.0"
+
+    lines = [
+        "| chapter | noise | measure | best model | dB | best classical denoiser | dB | noisy input (dB) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        scores = [number(r["model_value"]), r["classical"] or "", number(r["classical_value"]), number(r["noisy_value"])]
+        cells = [r["chapter"], r["setting"], r["measure"], r["model"], *scores]
+        lines.append("| " + " | ".join(cells) + " |")
+    if any(records[c].get("quick") for c in HEADLINES if c in records):
+        lines += ["", "This build ran on less data, with fewer epochs, than the chapters describe: its numbers test the code, not the methods."]
     return "\n".join(lines)
 
 

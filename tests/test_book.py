@@ -12,10 +12,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def _toc_files() -> list[str]:
+    """Every file _toc.yml lists, in order: its chapters, or the chapters of each of its parts."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = list(toc.get("chapters") or []) + [c for part in toc.get("parts") or [] for c in part.get("chapters") or []]
+    return [entry["file"] for entry in entries]
+
+
 # The notebooks the book publishes, in the order of _toc.yml (references.md and other pages are not notebooks).
-TOC_CHAPTERS = [
-    ROOT / f"{c['file']}.ipynb" for c in yaml.safe_load((ROOT / "_toc.yml").read_text())["chapters"] if (ROOT / f"{c['file']}.ipynb").is_file()
-]
+TOC_CHAPTERS = [ROOT / f"{f}.ipynb" for f in _toc_files() if (ROOT / f"{f}.ipynb").is_file()]
 
 
 def _config():
@@ -35,8 +42,7 @@ def test_there_are_chapters():
 
 
 def test_every_chapter_is_in_the_table_of_contents():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = {c["file"] for c in toc["chapters"]}
+    files = set(_toc_files())
     for path in CHAPTERS:
         assert f"book/{path.stem}" in files, f"{path.name} is missing from _toc.yml"
 
