@@ -9,7 +9,8 @@ calls, pitch), ``spectrogram`` (the STFT, the dB scale, features and their
 inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
 sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the
 speech chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of
-one build), ``plots`` (figures, spectrograms and audio players), ``sliders``, ``results`` (the JSON record
+one build), ``plots`` (figures, spectrograms and audio players), ``diagrams`` (a U-Net drawn), ``toy`` (a 2-D
+data set on a curve, for seeing what a denoiser learns), ``sliders``, ``results`` (the JSON record
 of every table), ``report`` (those records as Markdown pages) and ``source`` (showing this package's code in a page);
 ``_checks`` holds the input guards.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "baselines",
     "cache",
     "data",
+    "diagrams",
     "evaluate",
     "masks",
     "metrics",
@@ -41,6 +43,7 @@ __all__ = [
     "source",
     "speech",
     "spectrogram",
+    "toy",
     "traits",
     "train",
 ]
