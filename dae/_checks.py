@@ -134,7 +134,7 @@ def check_audio_pair(first, second, names: tuple[str, str] = ("clean", "noise"))
 
 def check_rate(sr) -> int:
     """Return ``sr`` as an int after checking it is a positive whole number of samples per second."""
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer, float)) or sr <= 0 or int(sr) != sr:
+    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer, float, np.floating)) or not np.isfinite(sr) or sr <= 0 or int(sr) != sr:
         raise ValueError(f"sample rate must be a positive whole number of Hz, got {sr!r}")
     return int(sr)
 

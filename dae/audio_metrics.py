@@ -37,6 +37,10 @@ def si_sdr(reference, estimate) -> float | np.ndarray:
     SI-SDR = 10 log10(|target|^2 / |est - target|^2). Scaling the estimate does not change it. 1-D inputs give a
     float; (N, samples) batches give N values. An exact copy gives a very large finite value (about 150 dB or
     more), not inf, so results stay recordable.
+
+    A constant estimate (silence, or a constant offset: nothing left once its mean is removed) raises
+    ValueError. Its SI-SDR would be 0 dB, which is better than a real denoiser scores on noisy input below
+    0 dB, so scoring it would let an output that removed everything, speech included, win.
     """
     reference, estimate = np.asarray(reference), np.asarray(estimate)
     if reference.ndim == 2 or estimate.ndim == 2:
@@ -49,6 +53,8 @@ def si_sdr(reference, estimate) -> float | np.ndarray:
     ref_energy = np.dot(reference, reference)
     if ref_energy == 0:
         raise ValueError("reference is constant (silent after removing its mean): SI-SDR is undefined")
+    if not np.any(estimate):
+        raise ValueError("estimate is constant (silent after removing its mean): SI-SDR refuses it rather than score silence at 0 dB")
     target = (np.dot(estimate, reference) / ref_energy) * reference
     distortion = estimate - target
     eps = np.finfo(np.float64).eps  # keeps an exact copy finite
@@ -59,15 +65,24 @@ def stoi(reference, estimate, sr: int) -> float:
     """Short-time objective intelligibility (Taal et al. 2011) via pystoi: about 0.4 (unintelligible) to 1.
 
     pystoi resamples to 10 kHz itself. It needs about 0.4 s of non-silent speech; with less it would warn and
-    return 1e-5, which is turned into a ValueError here.
+    return 1e-5 (or fail inside), which is turned into a ValueError here, as is a silent reference (all zeros),
+    for which pystoi would return 0.
     """
     from pystoi import stoi as _stoi
 
     reference, estimate = _pair(reference, estimate)
     sr = check_rate(sr)
+    if not np.any(reference):
+        raise ValueError("reference is silent (all zeros): STOI is undefined without speech to compare with")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        value = _stoi(reference, estimate, sr, extended=False)
+        try:
+            value = _stoi(reference, estimate, sr, extended=False)
+        except (ValueError, IndexError) as err:  # numpy's AxisError on inputs shorter than one frame
+            raise ValueError(
+                f"STOI is undefined here: the signals ({len(reference) / sr:.3f} s) are too short; "
+                f"it needs about 0.4 s of speech ({type(err).__name__}: {err})"
+            ) from err
     for warning in caught:
         if "Not enough STFT frames" in str(warning.message):
             raise ValueError(
@@ -109,6 +124,10 @@ def log_spectral_distance(reference, estimate, floor_db: float = LSD_FLOOR_DB) -
     bin and floored at ``-floor_db``; per frame, the root mean square over frequencies of their difference; then
     the mean over frames. Unlike SI-SDR it ignores phase and weighs quiet bins like loud ones, so noise left in
     the pauses counts as much as damage to the loud parts.
+
+    A constant estimate (silence) raises ValueError, as in :func:`si_sdr`: its distance is only that of the
+    reference's levels above the floor, which can be smaller than that of an output that kept some noise, so
+    silence could otherwise beat a real denoiser.
     """
     reference, estimate = _pair(reference, estimate)
     if not (np.isfinite(floor_db) and floor_db > 0):
@@ -117,6 +136,8 @@ def log_spectral_distance(reference, estimate, floor_db: float = LSD_FLOOR_DB) -
     peak = ref_power.max()
     if peak <= 0:
         raise ValueError("reference is silent (all zeros): its spectrogram has no level to compare with")
+    if np.ptp(estimate) == 0:
+        raise ValueError("estimate is constant (silent): the log-spectral distance refuses it rather than score silence")
     floor = peak * 10 ** (-floor_db / 10)
     ref_db = 10 * np.log10(np.maximum(ref_power, floor) / peak)
     est_db = 10 * np.log10(np.maximum(est_power, floor) / peak)
@@ -154,6 +175,8 @@ def scores(
     known = (*SPEECH_MEASURES, "lsd_db")
     if isinstance(measures, str) or not measures or any(m not in known for m in measures):
         raise ValueError(f"measures must be a non-empty sequence of {known}, got {measures!r}")
+    if len(set(measures)) != len(measures):
+        raise ValueError(f"measures names a measure twice: {list(measures)!r}")
     out = {name: [] for name in measures}
     for k, (reference, estimate) in enumerate(_batches(references, estimates)):
         try:

@@ -56,6 +56,17 @@ WAVELET_LEVELS = 2
 
 METRICS = {"psnr": psnr, "ssim": ssim}
 
+# The largest parameter each denoiser accepts: far past the grids above, where each one has long since
+# flattened a digit to its mean (a blur or median window wider than any image here, a weight or strength
+# ten times the whole [0, 1] range). A larger value is a mistake (pixels for a fraction, say), not a setting.
+MAX_PARAMETER = {
+    "gaussian filter": 100.0,
+    "median filter": 101,
+    "total variation": 100.0,
+    "non-local means": 10.0,
+    "wavelet": 10.0,
+}
+
 
 def _check_batch(images, name: str = "images") -> np.ndarray:
     """Images float in [0, 1] of shape (N, H, W) or (N, H, W, 1) -> float32 (N, H, W)."""
@@ -84,10 +95,13 @@ def _odd_size(value, name: str, denoiser: str) -> int:
 
 
 def check_parameter(name: str, parameter):
-    """Return ``parameter`` for denoiser ``name`` as the int or float it uses; raise if it is invalid."""
+    """Return ``parameter`` for denoiser ``name`` as the int or float it uses; raise if it is invalid or above ``MAX_PARAMETER``."""
     check_name(name)
     checker = _odd_size if name == "median filter" else _positive
-    return checker(parameter, PARAMETERS[name], name)
+    value = checker(parameter, PARAMETERS[name], name)
+    if value > MAX_PARAMETER[name]:
+        raise ValueError(f"{name!r}: {PARAMETERS[name]} must be at most {MAX_PARAMETER[name]}, got {parameter!r}; the grid tries {GRIDS[name]}")
+    return value
 
 
 def check_name(name: str) -> str:

@@ -117,6 +117,7 @@ def predict_masks(predict, features, width: int, hop: int) -> list[np.ndarray]:
     total = sum(len(c) for c in cut)
     if out.shape != (total, *cut[0].shape[1:]):
         raise ValueError(f"predict returned shape {out.shape} for {total} patches of shape {cut[0].shape[1:]}")
+    _check_mask_values(out, "predict's output")
     masks, begin = [], 0
     for f, c in zip(features, cut):
         masks.append(np.clip(overlap_add(out[begin : begin + len(c)], hop, f.shape[1]), 0.0, 1.0))
@@ -131,6 +132,7 @@ def apply_mask(mask, noisy) -> np.ndarray:
     mask = np.asarray(mask)
     if mask.shape != spec.shape:
         raise ValueError(f"mask has shape {mask.shape} but the noisy STFT has shape {spec.shape}")
+    _check_mask_values(mask, "mask")
     return istft(mask * spec, len(noisy))
 
 
@@ -147,6 +149,7 @@ def mask_to_mel_audio(mask, noisy, seed: int = 0) -> np.ndarray:
     mask = np.asarray(mask)
     if mask.shape != magnitude.shape:
         raise ValueError(f"mask has shape {mask.shape} but the noisy STFT has shape {magnitude.shape}")
+    _check_mask_values(mask, "mask")
     mel = librosa.feature.melspectrogram(S=(mask * magnitude) ** 2, sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=N_MELS)
     return inverse_mel_log_power(normalise(mel, power=True), len(noisy), seed=seed)
 
@@ -164,11 +167,23 @@ def spectral_gating(noisy, sr: int, **kwargs) -> np.ndarray:
     noisy = check_audio(noisy, "noisy")
     sr = check_rate(sr)
     options = {"stationary": True, "n_fft": GATING_N_FFT} | kwargs
+    if len(noisy) < options["n_fft"]:
+        raise ValueError(
+            f"noisy has {len(noisy)} samples, fewer than spectral gating's window of {options['n_fft']} ({options['n_fft'] / sr * 1000:.0f} ms)"
+        )
     out = noisereduce.reduce_noise(y=noisy.astype(np.float32), sr=sr, **options)
     return np.asarray(out, dtype=np.float32)[: len(noisy)]
 
 
 # --- argument checks ---------------------------------------------------------------------------
+
+
+def _check_mask_values(mask: np.ndarray, name: str) -> None:
+    """Raise unless every value of ``mask`` is a finite number in [0, 1] (a mask only keeps part of each bin)."""
+    if not np.all(np.isfinite(mask)):
+        raise ValueError(f"{name} contains NaN or infinite values; a mask must lie in [0, 1] (did the model diverge?)")
+    if mask.size and (mask.min() < 0 or mask.max() > 1):
+        raise ValueError(f"{name} must lie in [0, 1], got values from {float(mask.min()):.4g} to {float(mask.max()):.4g}")
 
 
 def _check_training_patches(utterances, pools, width, seed, snr_range, kinds) -> tuple[np.random.Generator, tuple[float, float], int]:

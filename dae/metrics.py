@@ -38,8 +38,8 @@ def psnr(clean, estimate) -> np.ndarray:
 def ssim(clean, estimate, win_size: int = 7) -> np.ndarray:
     """Structural similarity per image (scikit-image's defaults, data range 1); shape (N,), values <= 1."""
     clean, estimate = _as_batch(clean, estimate)
-    if win_size < 3 or win_size % 2 == 0:
-        raise ValueError(f"win_size must be an odd integer >= 3, got {win_size}")
+    if isinstance(win_size, bool) or not isinstance(win_size, (int, np.integer)) or win_size < 3 or win_size % 2 == 0:
+        raise ValueError(f"win_size must be an odd integer >= 3, got {win_size!r}")
     if min(clean.shape[1:]) < win_size:
         raise ValueError(f"images of size {clean.shape[1:]} are smaller than the {win_size}x{win_size} window")
     c1, c2 = 0.01**2, 0.03**2

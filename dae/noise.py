@@ -40,6 +40,7 @@ def random_noise(images, mode: str, seed=None, **kwargs) -> np.ndarray:
     x = check_images(images)
     if mode not in RANDOM_NOISE_MODES:
         raise ValueError(f"mode must be one of {RANDOM_NOISE_MODES}, got {mode!r}")
+    _check_random_noise_options(kwargs)
     rng = np.random.default_rng(random_state(seed).randint(0, 2**31 - 1))
     return _skimage_random_noise(x, mode=mode, rng=rng, clip=True, **kwargs).astype(np.float32)
 
@@ -49,6 +50,21 @@ def salt_and_pepper(images, amount: float = 0.2, seed=None) -> np.ndarray:
     if not 0.0 <= amount <= 1.0:
         raise ValueError(f"amount must lie in [0, 1], got {amount!r}")
     return random_noise(images, mode="s&p", seed=seed, amount=amount)
+
+
+def _check_random_noise_options(options: dict) -> None:
+    """Raise unless each option of ``skimage.util.random_noise`` that is given has a value it can use."""
+    if "mean" in options and not np.isfinite(options["mean"]):
+        raise ValueError(f"mean must be a finite number, got {options['mean']!r}")
+    if "var" in options:
+        check_non_negative(options["var"], "var (the noise variance)")
+    if "local_vars" in options:
+        local = np.asarray(options["local_vars"], dtype=float)
+        if not np.all(np.isfinite(local)) or np.any(local < 0):
+            raise ValueError("local_vars must be finite variances >= 0")
+    for name in ("amount", "salt_vs_pepper"):
+        if name in options and not (np.isfinite(options[name]) and 0.0 <= options[name] <= 1.0):
+            raise ValueError(f"{name} must lie in [0, 1], got {options[name]!r}")
 
 
 # The book's named noise settings, as recorded in the results files.

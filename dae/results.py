@@ -115,6 +115,44 @@ def _clean_number(value, name: str):
     return value
 
 
+# The values each measure can take at all; anything outside is a bug upstream, not a result.
+# STOI is a mean correlation: a badly degraded clip can score a little below 0.
+POSSIBLE = {"seconds": (0.0, math.inf), "ssim": (-1.0, 1.0), "stoi": (-1.0, 1.0), "pesq": (-0.5, 4.65), "lsd_db": (0.0, math.inf)}
+_SLACK = 1e-9  # rounding in the measures themselves (an SSIM of 1 + 2e-16)
+
+
+def _check_possible(value, name: str) -> None:
+    # Every value (each test item's, for an array) must be a number within POSSIBLE[name].
+    import numpy as np
+
+    try:
+        values = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a number or one number per test item, got {value!r}") from err
+    if name not in POSSIBLE or values.size == 0:
+        return
+    low, high = POSSIBLE[name]
+    outside = np.flatnonzero((values < low - _SLACK) | (values > high + _SLACK))
+    if outside.size:
+        where = "" if np.ndim(value) == 0 else f" (item {outside[0]} of {values.size})"
+        raise ValueError(f"{name} must lie in [{low}, {high}], got {float(values[outside[0]])!r}{where}: no measurement gives that")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then move it into place."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.stem}.", suffix=".partial", delete=False, encoding="utf-8")
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
 class Recorder:
     """Collect a chapter's result rows, show them as a table and keep ``<chapter>.json`` up to date."""
 
@@ -130,7 +168,13 @@ class Recorder:
 
         A metric given as one value per test item (an array) is recorded as its mean and, under
         ``<metric>_ci95``, the half-width of the mean's 95 % confidence interval (1.96 standard errors).
+        ``setting`` and ``method`` must be non-empty strings; a value a measure cannot take (``POSSIBLE``:
+        negative seconds, an SSIM outside [-1, 1], a STOI outside [0, 1], a PESQ outside [-0.5, 4.65]) is
+        refused, whichever test item it belongs to.
         """
+        for label, text in (("setting", setting), ("method", method)):
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{label} must be a non-empty string naming the row, got {text!r}")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         unknown = set(metrics) - set(METRICS)
@@ -138,7 +182,10 @@ class Recorder:
             raise ValueError(f"unknown metric names {sorted(unknown)}; expected some of {METRICS}")
         row = {"setting": setting, "method": method, "kind": kind}
         for name, value in metrics.items():
+            _check_possible(value, name)
             row.update(_mean_and_interval(value, name))
+        if seconds is not None:
+            _check_possible(seconds, "seconds")
         row["seconds"] = None if seconds is None else round(_clean_number(seconds, "seconds"), 2)
         row["quick"] = bool(self.settings.quick)
         row["device"] = self.settings.device
@@ -200,8 +247,11 @@ class Recorder:
         return self.table()
 
     def save(self) -> Path:
-        """Write all rows to ``<results dir>/<chapter>.json`` and return the path."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write all rows to ``<results dir>/<chapter>.json`` and return the path.
+
+        The text goes to a file of its own first, then replaces the record in one step: a reader (the report,
+        another chapter) sees the old record or the new one, never half of one.
+        """
         record = {
             "chapter": self.chapter,
             "quick": bool(self.settings.quick),
@@ -212,7 +262,7 @@ class Recorder:
             "chapter_seconds": self.chapter_seconds,
             "rows": self.rows,
         }
-        self.path.write_text(json.dumps(record, indent=1) + "\n")
+        _write_atomically(self.path, json.dumps(record, indent=1) + "\n")
         return self.path
 
 
@@ -304,6 +354,17 @@ def glue(name: str, value, display: bool = False) -> None:
 
 
 def load(folder: Path | str | None = None) -> dict[str, dict]:
-    """Every ``<chapter>.json`` in the results folder, by chapter name."""
+    """Every ``<chapter>.json`` in the results folder, by chapter name; a file that is not a record raises naming it."""
     folder = Path(folder) if folder is not None else results_dir()
-    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    records = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:  # json.JSONDecodeError is a ValueError
+            raise ValueError(f"cannot read the results file {path}: {err}; run its chapter again or delete the file") from err
+        if not isinstance(record, dict) or not isinstance(record.get("rows"), list):
+            raise ValueError(
+                f"the results file {path} is not a chapter's record (a JSON object with 'rows'); run its chapter again or delete the file"
+            )
+        records[path.stem] = record
+    return records

@@ -10,6 +10,7 @@ from ._checks import check_audio, check_audio_pair, check_length, check_positive
 
 SAMPLE_RATE = 8000  # FSDD's rate, and narrow-band telephone speech
 NOISE_KINDS = ("white", "pink", "babble", "hum")
+MAX_SNR_DB = 200.0  # a mixture at a larger |SNR| is one signal plus rounding error (or overflows float32)
 
 
 def resample(audio, orig_sr: int, target_sr: int) -> np.ndarray:
@@ -172,3 +173,5 @@ def _check_hum(freq, harmonics, sr: int) -> None:
 def _check_snr_db(snr_db) -> None:
     if isinstance(snr_db, bool) or not isinstance(snr_db, (int, float, np.integer, np.floating)) or not np.isfinite(snr_db):
         raise ValueError(f"snr_db must be a finite number of dB, got {snr_db!r}")
+    if abs(snr_db) > MAX_SNR_DB:
+        raise ValueError(f"snr_db must lie within ±{MAX_SNR_DB:.0f} dB, got {snr_db!r}: beyond it one signal is below float32 rounding of the other")

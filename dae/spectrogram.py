@@ -166,6 +166,8 @@ def overlap_add(patch_batch, hop: int, length: int) -> np.ndarray:
     if patch_batch.ndim != 3:
         raise ValueError(f"patches must have shape (N, freq, width) or (N, freq, width, 1), got {patch_batch.shape}")
     count, bins, width = patch_batch.shape
+    if count == 0:
+        raise ValueError(f"patches is empty (shape {patch_batch.shape}): there is nothing to put back together")
     width, hop = check_patch_steps(width, hop)
     covered = (count - 1) * hop + width
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 1 <= length <= covered:

@@ -209,7 +209,16 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
         )
         return denoiser, record | {"utterances": len(utterances), "speech_seconds": sum(map(len, utterances)) / sound.SAMPLE_RATE}
 
-    code = (
+    result = cache.cached_model(MODEL_NAME, config, recipe_code(), make)
+    if result.loaded and log is not None:
+        total = sum(result.info["epoch_seconds"])
+        log(f"loaded the speech model trained earlier in this build ({config['epochs']} epochs, {total / 60:.1f} min): {result.path.name}")
+    return result
+
+
+def recipe_code() -> tuple:
+    """The functions that make and train the speech model: the model cache keys on them and on their modules' source."""
+    return (
         recipe,
         training_set,
         new_mask_model,
@@ -222,11 +231,6 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
         sound.make_noise,
         join_utterances,
     )
-    result = cache.cached_model(MODEL_NAME, config, code, make)
-    if result.loaded and log is not None:
-        total = sum(result.info["epoch_seconds"])
-        log(f"loaded the speech model trained earlier in this build ({config['epochs']} epochs, {total / 60:.1f} min): {result.path.name}")
-    return result
 
 
 def _check_join(count, seed, min_seconds, max_seconds, pause) -> tuple[float, float]:

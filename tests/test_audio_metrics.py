@@ -134,8 +134,10 @@ def test_evaluate_returns_the_means_of_scores_under_the_results_names():
 def test_evaluate_names_the_pair_that_fails():
     refs = [_speech(2.0, seed=0), _speech(2.0, seed=1)]
     ests = [refs[0], np.zeros_like(refs[1])]
-    with pytest.raises(ValueError, match="pair 1: estimate is silent"):
+    with pytest.raises(ValueError, match=r"pair 1: estimate is constant \(silent"):
         evaluate(refs, ests, SR)
+    with pytest.raises(ValueError, match="pair 1: estimate is silent"):  # PESQ says it too, when asked alone
+        evaluate(refs, ests, SR, measures=("pesq",))
 
 
 def test_evaluate_rejects_mismatched_batches():
@@ -184,3 +186,29 @@ def test_measures_pick_what_scores_and_evaluate_compute(speech):
         scores([speech], [noisy], SR, measures=("loudness",))
     with pytest.raises(ValueError, match="measures must be"):
         scores([speech], [noisy], SR, measures="lsd_db")
+
+
+def test_silence_never_scores_as_a_denoiser():
+    """A silent or constant output is refused by SI-SDR and the log-spectral distance instead of scoring 0 dB (or less)."""
+    from dae.audio_metrics import log_spectral_distance
+
+    speech = _speech(2.0)
+    noisy = speech + 2.0 * np.random.default_rng(3).standard_normal(speech.size).astype(np.float32) * speech.std()
+    assert si_sdr(speech, noisy) < 0  # a real, bad output: below what silence would have scored
+    for silent in (np.zeros_like(speech), np.full_like(speech, 0.25)):
+        with pytest.raises(ValueError, match="estimate is constant"):
+            si_sdr(speech, silent)
+        with pytest.raises(ValueError, match="estimate is constant"):
+            log_spectral_distance(speech, silent)
+    with pytest.raises(ValueError, match="estimate is constant"):
+        si_sdr(speech[None, :], np.zeros((1, speech.size), np.float32))
+    assert np.isfinite(si_sdr(speech, 1e-6 * speech))  # quiet is not silent: scale does not matter
+
+
+def test_stoi_refuses_a_silent_reference_and_too_short_signals():
+    speech = _speech(2.0)
+    with pytest.raises(ValueError, match="reference is silent"):
+        stoi(np.zeros_like(speech), speech, SR)
+    for samples in (10, 200, 1000):
+        with pytest.raises(ValueError, match="STOI is undefined here"):
+            stoi(speech[:samples], speech[:samples], SR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,6 +87,43 @@ def test_bad_arguments_are_named(results_dir):
         cache.cached_model("m", {}, [tiny_model], lambda: (tiny_model(), {"loss": float("nan")}))
     with pytest.raises(TypeError, match=r"must return \(model, info\)"):
         cache.cached_model("m", {}, [tiny_model], lambda: tiny_model())
+
+
+def test_key_covers_the_whole_module_and_the_library_versions(monkeypatch):
+    files = cache.source_files(speech.recipe_code())
+    names = {f"{p.parent.name}/{p.name}" for p in files}
+    # The modules of the recipe's functions and the package modules they import; not the bookkeeping ones.
+    assert {"dae/speech.py", "dae/spectrogram.py", "dae/masks.py", "dae/sound.py", "dae/models.py", "dae/_checks.py"} <= names
+    assert not names & {"dae/cache.py", "dae/results.py"}
+    key = cache.model_key("m", {}, [tiny_model])
+    versions = cache.library_versions()
+    assert set(versions) == {"tensorflow", "keras", "numpy"} and all(versions.values())
+    monkeypatch.setattr(cache, "library_versions", lambda: versions | {"numpy": "0.0.1"})
+    assert cache.model_key("m", {}, [tiny_model]) != key
+
+
+def test_an_unusable_results_folder_fails_before_training(tmp_path, monkeypatch):
+    calls = []
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(blocker))
+    with pytest.raises(OSError, match="cannot keep trained models in .*DAE_RESULTS_DIR"):
+        cache.cached_model("tiny", {}, [tiny_model], make_trainer(calls))
+    assert calls == []
+
+
+def test_a_failed_save_leaves_nothing_behind(results_dir):
+    class Unsaveable:
+        def save(self, path):
+            Path(path).write_bytes(b"half a model")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        cache.cached_model("tiny", {}, [tiny_model], lambda: (Unsaveable(), {"loss": [0.5]}))
+    assert [p.name for p in (results_dir / "models").iterdir() if not p.name.endswith(".lock")] == []
+    calls = []
+    again = cache.cached_model("tiny", {}, [tiny_model], make_trainer(calls))
+    assert not again.loaded and calls == [1]
 
 
 def fake_recordings(speakers=("ann", "bob", "cy"), per_speaker=6):

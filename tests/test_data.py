@@ -243,7 +243,40 @@ def test_mnist_download_of_wrong_bytes_is_refused_and_not_saved(tmp_path, monkey
     monkeypatch.setattr(dae.data._download, "_fetch", lambda url: b"<html>rate limited</html>")
     with pytest.raises(DataUnavailableError, match="downloaded sha256"):
         load_mnist(tmp_path)
-    assert not (tmp_path / "cache" / "mnist").exists()
+    # Nothing saved: no mnist.npz, no partial file (only the lock that made other processes wait).
+    assert [p.name for p in (tmp_path / "cache" / "mnist").iterdir()] == [".mnist.npz.lock"]
+
+
+def test_a_gz_it_may_not_read_says_permission_denied_not_corrupt(tmp_path, mnist_dir, monkeypatch):
+    name = "train-labels-idx1-ubyte.gz"
+    root = _mirror_with(tmp_path, mnist_dir, {name: (mnist_dir / name).read_bytes()})
+    locked = root / "mnist" / name
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path):  # chmod 000 does not stop root, who runs the tests in containers
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", _no_download)
+    with pytest.raises(PermissionError, match="permission denied") as info:
+        load_mnist(root)
+    assert str(locked) in str(info.value) and "corrupt" not in str(info.value)
+
+
+def test_a_mirror_lacking_a_file_says_so_in_one_line(tmp_path, mnist_dir, monkeypatch, capsys):
+    root = _mirror_with(tmp_path, mnist_dir, {})
+    (root / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "cache"))
+    expected = tuple(np.zeros(shape, dtype=np.uint8) for shape in MNIST_SHAPES.values())
+    monkeypatch.setattr(dae.data.mnist, "_keras_mnist_download", lambda: ((expected[0], expected[1]), (expected[2], expected[3])))
+    load_mnist(root)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1, lines
+    assert "t10k-labels-idx1-ubyte" in lines[0] and str(root / "mnist") in lines[0] and "downloading" in lines[0]
+    load_mnist(mnist_dir.parent)  # a whole mirror: nothing to say
+    assert capsys.readouterr().out == ""
 
 
 def test_download_dir_follows_the_environment(monkeypatch, tmp_path):

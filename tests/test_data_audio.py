@@ -298,3 +298,68 @@ def test_esc50_without_mirror_or_network_names_mirror_and_url(tmp_path, monkeypa
     message = str(info.value)
     assert str(tmp_path / "esc50-catdog" / "audio") in message
     assert f"raw.githubusercontent.com/karolpiczak/ESC-50/{ESC50_COMMIT}" in message
+
+
+@needs_esc
+def test_a_mirror_lacking_a_clip_says_so_in_one_line_then_downloads_it(tmp_path, monkeypatch, capsys):
+    root = _linked_mirror(tmp_path, ESC_DIR, "esc50-catdog/audio", drop={"4-120160-A-5.wav"})
+    monkeypatch.setattr(dae.data._download, "_fetch", lambda url: (ESC_DIR / url.rsplit("/", 1)[1]).read_bytes())
+    assert len(load_esc50_catdog(root)) == 16
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1, lines
+    assert "4-120160-A-5.wav" in lines[0] and str(root / "esc50-catdog" / "audio") in lines[0] and "downloading" in lines[0]
+    monkeypatch.setattr(dae.data._download, "_fetch", _no_download)
+    load_esc50_catdog(root)
+    (again,) = capsys.readouterr().out.splitlines()
+    assert "4-120160-A-5.wav" in again and "downloaded earlier" in again
+
+
+RACE = r"""
+import os, sys, time
+from pathlib import Path
+
+import dae.data._download as download
+from dae.data import load_esc50_catdog
+
+source, log = Path(sys.argv[1]), Path(sys.argv[2])
+
+
+def fetch(url):
+    with open(log, "a") as out:
+        out.write(url + "\n")
+    time.sleep(0.02)
+    return (source / url.rsplit("/", 1)[1]).read_bytes()
+
+
+download._fetch = fetch
+(log.parent / f"ready-{os.getpid()}").touch()
+while not (log.parent / "go").exists():
+    time.sleep(0.01)
+print(len(load_esc50_catdog(log.parent / "no-mirror")))
+"""
+
+
+@needs_esc
+def test_two_processes_download_the_clips_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "no-mirror").mkdir()
+    script = tmp_path / "race.py"
+    script.write_text(RACE)
+    env = dict(os.environ, DAE_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("DAE_DATA_DIR", None)
+    command = [sys.executable, str(script), str(ESC_DIR), str(tmp_path / "fetched.log")]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < 2:  # both imported and waiting: start them together
+        assert all(p.poll() is None for p in procs) and time.monotonic() < deadline, [p.communicate()[1][-2000:] for p in procs]
+        time.sleep(0.02)
+    (tmp_path / "go").touch()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+    assert [out.splitlines()[-1] for out, _ in outputs] == ["16", "16"]
+    fetched = (tmp_path / "fetched.log").read_text().splitlines()
+    assert len(fetched) == len(set(fetched)) == 16  # each clip fetched once, by one of the two
+    assert not [p.name for p in (tmp_path / "cache" / "esc50-catdog").iterdir() if p.name.endswith(".part")]

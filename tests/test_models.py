@@ -99,6 +99,17 @@ def test_autoencoder_shares_all_weights_with_encoder_and_decoder(request, builde
     assert ids == {id(v) for v in encoder.weights} | {id(v) for v in decoder.weights}
 
 
+def test_dense_autoencoder_computes_its_layers_by_hand(dense_small):
+    """The output equals NumPy's sigmoid(W4 relu(W3 relu(W2 relu(W1 x + b1) + b2) + b3) + b4) with the model's own weights."""
+    _, _, autoencoder = dense_small
+    x = np.random.RandomState(4).rand(3, 8, 6).astype(np.float32)
+    w1, b1, w2, b2, w3, b3, w4, b4 = autoencoder.get_weights()  # 48 -> 20 -> 12 (code, relu) -> 20 -> 48
+    relu = lambda v: np.maximum(v, 0.0)  # noqa: E731
+    hidden = relu(relu(relu(x.reshape(3, 48) @ w1 + b1) @ w2 + b2) @ w3 + b3)
+    expected = (1.0 / (1.0 + np.exp(-(hidden @ w4 + b4)))).reshape(3, 8, 6)
+    np.testing.assert_allclose(_numpy(autoencoder(x, training=False)), expected, rtol=1e-5, atol=1e-6)
+
+
 def test_sigmoid_output_lies_in_unit_range(conv_small):
     _, _, autoencoder = conv_small
     x = np.random.RandomState(1).rand(2, 8, 12, 1).astype(np.float32)

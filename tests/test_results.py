@@ -153,6 +153,69 @@ def test_rejected_row_is_not_written(recorder):
     assert not recorder.path.exists()
 
 
+def test_add_of_one_value_per_item_records_the_mean_and_its_interval(recorder):
+    import numpy as np
+
+    row = recorder.add(setting="s", method="m", kind="model", psnr_db=np.array([20.0, 22.0, 24.0]), ssim=[0.5, 0.7])
+    assert row["psnr_db"] == pytest.approx(22.0) and row["ssim"] == pytest.approx(0.6)
+    assert row["psnr_db_ci95"] == pytest.approx(1.96 * 2.0 / np.sqrt(3))  # standard deviation 2 over 3 items
+    assert row["ssim_ci95"] == pytest.approx(1.96 * np.sqrt(0.02) / np.sqrt(2))
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"seconds": -0.5, "psnr_db": 20.0}, r"seconds must lie in \[0.0, inf\], got -0.5"),
+        ({"ssim": 1.2}, r"ssim must lie in \[-1.0, 1.0\], got 1.2"),
+        ({"ssim": -1.5}, r"ssim must lie in \[-1.0, 1.0\]"),
+        ({"stoi": 1.01}, r"stoi must lie in \[-1.0, 1.0\]"),
+        ({"stoi": -1.1}, r"stoi must lie in \[-1.0, 1.0\]"),
+        ({"pesq": 4.7}, r"pesq must lie in \[-0.5, 4.65\]"),
+        ({"pesq": -1.0}, r"pesq must lie in \[-0.5, 4.65\]"),
+        ({"lsd_db": -2.0}, r"lsd_db must lie in \[0.0, inf\]"),
+        # one value per item: every item is checked, and the offender is named even when the mean is possible
+        ({"ssim": [0.9, 0.95, 1.3, 0.2]}, r"ssim must lie in \[-1.0, 1.0\], got 1.3 \(item 2 of 4\)"),
+        ({"stoi": [0.7, -1.2, 0.9]}, r"stoi .* \(item 1 of 3\)"),
+        ({"psnr_db": [20.0, float("nan")]}, r"psnr_db is nan"),
+        ({"psnr_db": "high"}, r"psnr_db must be a number"),
+    ],
+)
+def test_add_refuses_values_no_measurement_gives(recorder, values, message):
+    with pytest.raises(ValueError, match=message):
+        recorder.add(setting="s", method="m", kind="model", **values)
+    assert recorder.rows == [] and not recorder.path.exists()
+
+
+def test_add_accepts_the_ends_of_each_range(recorder):
+    row = recorder.add(setting="s", method="m", kind="model", ssim=[-1.0, 1.0], stoi=[0.0, 1.0], pesq=[-0.5, 4.65], seconds=0.0)
+    assert row["ssim"] == 0.0 and row["stoi"] == 0.5 and row["pesq"] == pytest.approx(2.075) and row["seconds"] == 0.0
+
+
+@pytest.mark.parametrize("field, value", [("setting", ""), ("setting", "  "), ("method", None), ("method", 3), ("setting", ["a"])])
+def test_add_needs_a_setting_and_a_method_named_by_text(recorder, field, value):
+    names = {"setting": "s", "method": "m"} | {field: value}
+    with pytest.raises(ValueError, match=f"{field} must be a non-empty string"):
+        recorder.add(kind="model", psnr_db=20.0, **names)
+    assert recorder.rows == []
+
+
+def test_save_replaces_the_file_in_one_step_and_leaves_no_partial_file(recorder, results_dir, monkeypatch):
+    recorder.add(setting="s", method="m", kind="model", psnr_db=20.0)
+    before = recorder.path.read_text()
+
+    def broken_replace(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(results.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        recorder.add(setting="s", method="m2", kind="model", psnr_db=21.0)
+    assert recorder.path.read_text() == before  # the old record, whole
+    assert sorted(p.name for p in results_dir.iterdir()) == ["ch01_basics.json"]
+    monkeypatch.undo()
+    recorder.save()
+    assert [r["method"] for r in load(results_dir)["ch01_basics"]["rows"]] == ["m", "m2"]
+
+
 @pytest.mark.parametrize("chapter", ["", "../escape", "ch01/basics", "ch 01", "ch01.json", None])
 def test_bad_chapter_names_raise(results_dir, settings_quick, chapter):
     with pytest.raises(ValueError, match="chapter"):
@@ -188,8 +251,21 @@ def test_table_of_no_rows_is_empty_dataframe(recorder):
 def test_load_reads_back_what_was_written(full_record, results_dir):
     records = load()
     assert list(records) == ["ch02_conv"]
-    assert records["ch02_conv"]["rows"] == full_record.rows
+    rows = records["ch02_conv"]["rows"]
+    assert [(r["setting"], r["method"], r["kind"], r["psnr_db"], r["ssim"], r["seconds"]) for r in rows] == [
+        ("gauss0.2", "noisy input", "noisy", 14.123, 0.21234, None),
+        ("gauss0.2", "conv autoencoder", "model", 22.5, 0.8765, 12.35),  # seconds kept to two decimals
+    ]
+    assert records["ch02_conv"]["quick"] is False and records["ch02_conv"]["chapter"] == "ch02_conv"
     assert load(results_dir) == records
+
+
+@pytest.mark.parametrize("text", ['{"chapter": "ch09", "rows": [', "", "[1, 2]", '{"chapter": "ch09"}'])
+def test_load_of_a_file_that_is_not_a_record_names_it(results_dir, full_record, text):
+    bad = results_dir / "ch09_broken.json"
+    bad.write_text(text)
+    with pytest.raises(ValueError, match=r"results file .*ch09_broken\.json"):
+        load(results_dir)
 
 
 def test_load_of_missing_folder_is_empty(tmp_path):

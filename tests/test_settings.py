@@ -84,10 +84,16 @@ def test_setup_explicit_quick_overrides_env(monkeypatch):
 
 
 def test_setup_records_seed_and_device():
+    import tensorflow as tf
+
     s = setup(seed=3, quick=True)
     assert s.seed == 3
-    assert s.device == device_name()
-    assert s.device == "CPU" or s.device.startswith("GPU (")
+    # Asked of TensorFlow directly: 'CPU' without a GPU, 'GPU (<its name>)' with one.
+    if tf.config.list_physical_devices("GPU"):
+        assert s.device.startswith("GPU (") and s.device.endswith(")") and len(s.device) > len("GPU ()")
+    else:
+        assert s.device == "CPU"
+    assert device_name() == s.device
 
 
 def test_training_seed_from_env_replaces_the_chapters_seed(monkeypatch):

@@ -208,11 +208,11 @@ def test_audio_frame_gives_each_denoiser_a_copy_of_the_noisy_input(clip):
     clean, noise = clip
 
     def in_place(y):
-        y *= 0.0
+        y[::2] = 0.0  # every other sample: its own output is not silent, so it can still be measured
         return y
 
     shown = sliders.audio_frame(clean, noise, {"zeroes its input": in_place, "identity": lambda y: y}, 0.0, SR)
-    assert np.any(shown["noisy"]) and np.any(shown["outputs"]["identity"])
+    assert np.any(shown["noisy"][::2]) and np.any(shown["outputs"]["identity"][::2])
 
 
 @pytest.mark.parametrize(

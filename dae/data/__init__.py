@@ -14,6 +14,7 @@ from ._download import (
     data_dir,
     download_dir,
     read_manifest,
+    read_wav,
     sha256_bytes,
 )
 from .clips import CLIPS_FOLDER, CLIPS_MANIFEST, CLIPS_URL, REPOSITORY, clip_path
@@ -83,6 +84,7 @@ __all__ = [
     "load_mnist_mirror",
     "read_idx",
     "read_manifest",
+    "read_wav",
     "sha256_bytes",
     "to_float_images",
 ]

@@ -48,6 +48,15 @@ def load_mnist(mirror_root: Path | str | None = None):
             return load_mnist_mirror(folder)
         except FileNotFoundError as err:
             tried.append(f"local mirror {folder}: {err}")
+            cached = _download.download_dir() / "mnist" / "mnist.npz"
+            lacks = next((name for name in MNIST_IDX_SHA256 if not (folder / name).is_file() and not (folder / f"{name}.gz").is_file()), "")
+            _download.say_mirror_lacks(
+                folder,
+                f"{lacks}(.gz)",
+                f"reading Keras' mnist.npz downloaded earlier into {cached.parent}"
+                if cached.is_file()
+                else f"downloading Keras' mnist.npz from {KERAS_MNIST_URL} into {cached.parent}",
+            )
     else:
         tried.append(f"local mirror: ${DATA_DIR_ENV} is not set")
     try:
@@ -118,10 +127,11 @@ def _read_mirror_file(folder: Path, name: str) -> bytes:
     """Bytes of ``name`` (raw) or ``name.gz`` (decompressed) in ``folder``; errors name the file."""
     raw, packed = folder / name, folder / f"{name}.gz"
     if raw.is_file():
-        return raw.read_bytes()
+        return _download.read_bytes(raw)
     if packed.is_file():
+        compressed = _download.read_bytes(packed)  # a file it may not read: PermissionError, not "corrupt"
         try:
-            return gzip.decompress(packed.read_bytes())
+            return gzip.decompress(compressed)
         except (OSError, EOFError, zlib.error) as err:
             raise CorruptDataError(f"{packed}: cannot be decompressed ({err}); the file is truncated or corrupt") from err
     raise FileNotFoundError(f"neither {raw} nor {packed} exists")
