@@ -58,7 +58,7 @@ class Recipe:
 
 
 def tutorial_dense(settings) -> Recipe:
-    """Chapter 2: the tutorial's dense autoencoder (adamax, mean squared error) in batches of 256 instead of its 30 epochs of 32.
+    """Chapter 2: the course recipe's dense autoencoder (adamax, mean squared error) in batches of 256 instead of its 30 epochs of 32.
 
     ``other_noise`` trains the same model on the chapter's other noise settings, for fewer epochs.
     """
