@@ -31,6 +31,17 @@ PARAMETERS = {
     "wavelet": "sigma",
 }
 
+
+
+def label(name: str, parameter: float) -> str:
+    """How a reader sees a tuned classical denoiser, e.g. 'Gaussian filter (σ = 1)' or 'median filter (3 × 3)'."""
+    shown = {"gaussian filter": "Gaussian filter", "wavelet": "wavelet shrinkage"}.get(name, name)
+    if name == "median filter":
+        return f"{shown} ({parameter:g} × {parameter:g})"
+    symbol = {"sigma": "σ", "h": "h", "weight": "weight"}[PARAMETERS[name]]
+    return f"{shown} ({symbol} = {parameter:g})"
+
+
 # Candidates for 28x28 digits under Gaussian noise of sigma 0.1 to 0.5, the shifted N(0.5, 0.5) noise
 # that leaves most pixels bright, and 20% salt and pepper. On 200 validation digits each winner lies
 # inside its grid (sigma 0.1 wants the lightest smoothing, the shifted noise the most), except the

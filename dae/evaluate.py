@@ -33,7 +33,7 @@ def noise_setting_table(
     add("noisy input", "noisy", noisy_test)
     classical = baselines.tune_and_apply(_grey(noisy_val), _grey(clean_val), _grey(noisy_test))
     for name, result in classical.items():
-        add(f"{name} ({baselines.PARAMETERS[name]} {result.parameter:g})", "classical", result.denoised, result.seconds)
+        add(baselines.label(name, result.parameter), "classical", result.denoised, result.seconds)
     for name, (denoise, seconds, kind) in models.items():
         add(name, kind, denoise(noisy_test), seconds)
     return classical

@@ -302,3 +302,17 @@ def test_wavelet_without_pywavelets_says_what_to_install(monkeypatch, images):
     monkeypatch.setitem(sys.modules, "pywt", None)  # makes `import pywt` raise ImportError
     with pytest.raises(ImportError, match="needs PyWavelets: pip install PyWavelets"):
         denoise("wavelet", images, 0.1)
+
+
+@pytest.mark.parametrize(
+    "name, parameter, shown",
+    [
+        ("gaussian filter", 1.0, "Gaussian filter (σ = 1)"),
+        ("median filter", 3, "median filter (3 × 3)"),
+        ("total variation", 0.07, "total variation (weight = 0.07)"),
+        ("non-local means", 0.15, "non-local means (h = 0.15)"),
+        ("wavelet", 0.1, "wavelet shrinkage (σ = 0.1)"),
+    ],
+)
+def test_label_names_each_denoiser_and_its_parameter_for_a_reader(name, parameter, shown):
+    assert baselines.label(name, parameter) == shown
