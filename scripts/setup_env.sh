@@ -28,6 +28,8 @@ if [ -z "${DAE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then
 fi
 if [ -n "${DAE_DATA_DIR:-}" ]; then
   export DAE_DATA_DIR
+  # With a mirror configured, a test skipped for want of a mirror file fails instead (tests/conftest.py).
+  export DAE_REQUIRE_DATA=${DAE_REQUIRE_DATA:-1}
   echo "Data mirror: $DAE_DATA_DIR"
 else
   echo "No data mirror (DAE_DATA_DIR unset): data sets are downloaded on first use."

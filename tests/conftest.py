@@ -138,3 +138,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if hasattr(item, "output_timeout"):  # an nbval cell
             item.output_timeout = 60
+
+
+# In CI the data mirrors are always there, so a test skipped for want of one hides a broken mirror or path:
+# with DAE_REQUIRE_DATA=1 (scripts/test.sh sets it when a mirror is configured) such a skip is a failure.
+MIRROR_SKIP_WORDS = ("mirror",)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("DAE_REQUIRE_DATA") == "1":
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if any(word in str(reason) for word in MIRROR_SKIP_WORDS):
+            report.outcome = "failed"
+            report.longrepr = f"DAE_REQUIRE_DATA=1, but this test was skipped: {reason}"
