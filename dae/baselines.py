@@ -32,7 +32,6 @@ PARAMETERS = {
 }
 
 
-
 def label(name: str, parameter: float) -> str:
     """How a reader sees a tuned classical denoiser, e.g. 'Gaussian filter (σ = 1)' or 'median filter (3 × 3)'."""
     shown = {"gaussian filter": "Gaussian filter", "wavelet": "wavelet shrinkage"}.get(name, name)

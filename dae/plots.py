@@ -1,6 +1,13 @@
 """What the chapters show: digit grids, clean / noisy / denoised rows, loss curves, a diagram of an
 autoencoder, a 2-D code scatter, a metric-against-size sweep, a chapter's headline bars and spectrograms
-side by side (each returns its Figure), and audio players that work in a static page."""
+side by side (each returns its Figure), and audio players that work in a static page.
+
+Every figure reads in the book's text column (about 688 px on a laptop): at most ``MAX_WIDTH`` inches wide at
+the default 100 dpi, its smallest text ``MIN_FONT_PT`` points or more, so no text drawn here shows smaller than
+9 px. Long titles wrap to the figure's width rather than widening it. In a Jupyter kernel, each figure's PNG
+also records its dpi and its smallest text (:func:`record_figure_fonts`), so the book's browser test can check
+the text as the page shows it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,44 @@ from matplotlib.ticker import MaxNLocator
 from ._checks import check_audio, check_positive_int, check_rate
 from .spectrogram import DB_MIN, HOP, N_FFT, N_MELS, stft
 
+MAX_WIDTH = 7.0  # inches: 700 px at 100 dpi, about the text column of the book on a laptop
+MIN_FONT_PT = 8.0  # the smallest text any figure here draws
+PANEL_WIDTH = 2.0  # inches: the narrowest spectrogram panel that still holds its axis labels
+TITLE_PT = 11.0  # a figure's title; panel titles are 10 pt
+PNG_DPI_KEY, PNG_FONT_KEY = "dae-dpi", "dae-smallest-font-pt"  # what record_figure_fonts writes into each PNG
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """The width in inches of one line of ``text`` at ``fontsize`` points in matplotlib's default font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=fontsize), ismath=False)
+    return width / 72.0
+
+
+def wrap(text: str, width: float, fontsize: float = TITLE_PT) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` inches at ``fontsize`` points (a longer word keeps its line)."""
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(candidate, fontsize) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _grid(count: int, ncols: int | None, max_cols: int) -> tuple[int, int]:
+    """(rows, columns) for ``count`` panels: at most ``ncols`` (if given) and ``max_cols`` columns, rows as even as can be."""
+    cols = max(1, min(count, ncols or count, max_cols))
+    rows = -(-count // cols)
+    return rows, -(-count // rows)
+
 
 def _squeeze(images) -> np.ndarray:
     images = np.asarray(images)
@@ -25,36 +70,53 @@ def _squeeze(images) -> np.ndarray:
 
 
 def image_grid(images, labels: Sequence | None = None, ncols: int = 10, title: str | None = None, size: float = 0.8):
-    """Show images (N, H, W) in a grid with ``ncols`` columns, each titled by its label if given."""
+    """Show images (N, H, W) in a grid with ``ncols`` columns, each titled by its label if given.
+
+    Each image is ``size`` inches square, less where ``ncols`` of them would make the figure wider than ``MAX_WIDTH``.
+    """
     images = _squeeze(images)
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"got {len(labels)} labels for {len(images)} images")
     nrows = int(np.ceil(len(images) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size + (0.4 if title else 0)), squeeze=False)
+    size = min(size, MAX_WIDTH / ncols)
+    title = wrap(title, ncols * size) if title else None
+    heading = 0.25 * (title.count("\n") + 1) + 0.15 if title else 0.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * (size + (0.2 if labels is not None else 0)) + heading), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for i, (ax, img) in enumerate(zip(axes.flat, images)):
         ax.imshow(img, cmap="gray", vmin=0, vmax=1 if img.dtype.kind == "f" else 255)
         if labels is not None:
-            ax.set_title(str(labels[i]), fontsize=10)
+            ax.set_title(str(labels[i]), fontsize=9, pad=2)
     if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
+        fig.suptitle(title, fontsize=TITLE_PT)
+    fig.tight_layout(pad=0.3)
     return fig
 
 
 def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = None, size: float = 0.8):
-    """One row per entry of ``rows`` (name -> images (N, H, W)); with ``clean``, each image shows its PSNR."""
+    """One row per entry of ``rows`` (name -> images (N, H, W)); with ``clean``, each image shows its PSNR.
+
+    Each image is ``size`` inches square, less where the row would make the figure wider than ``MAX_WIDTH``
+    (its names included); the PSNR labels stay 8 points or more.
+    """
     from .metrics import psnr
 
     if not rows:
-        raise ValueError("rows is empty: give at least one name -> images entry")
+        raise ValueError("rows is empty: give at least one name → images entry")
     named = {name: _squeeze(imgs) for name, imgs in rows.items()}
     counts = {len(v) for v in named.values()}
     if len(counts) != 1:
         raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
     n = counts.pop()
-    fig, axes = plt.subplots(len(named), n, figsize=(n * size + 1.0, len(named) * (size + 0.3) + 0.4), squeeze=False)
+    name_pt = 10.0
+    names_width = max(_text_width(str(name), name_pt) for name in named) + 0.15
+    size = min(size, (MAX_WIDTH - names_width) / n)
+    score_pt = 9.0 if size >= 0.62 else MIN_FONT_PT  # "12.3 dB" fits under an image this wide
+    title = wrap(title, n * size + names_width) if title else None
+    heading = 0.25 * (title.count("\n") + 1) + 0.15 if title else 0.0
+    label_room = 0.22 if clean is not None else 0.08
+    fig, axes = plt.subplots(len(named), n, figsize=(n * size + names_width, len(named) * (size + label_room) + heading), squeeze=False)
     for r, (name, imgs) in enumerate(named.items()):
         scores = psnr(_squeeze(clean).astype(np.float32), imgs.astype(np.float32)) if clean is not None else None
         for c in range(n):
@@ -62,11 +124,11 @@ def image_rows(rows: Mapping[str, np.ndarray], clean=None, title: str | None = N
             ax.imshow(imgs[c], cmap="gray", vmin=0, vmax=1)
             ax.set_xticks([]), ax.set_yticks([])
             if scores is not None and np.isfinite(scores[c]):
-                ax.set_xlabel(f"{scores[c]:.1f} dB", fontsize=9, labelpad=2)
-        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=11)
+                ax.set_xlabel(f"{scores[c]:.1f} dB", fontsize=score_pt, labelpad=2)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=name_pt)
     if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
+        fig.suptitle(title, fontsize=TITLE_PT)
+    fig.tight_layout(pad=0.3, w_pad=0.2, h_pad=0.2)
     return fig
 
 
@@ -84,22 +146,22 @@ def loss_curves(histories: Mapping[str, dict], title: str = "Training and valida
     ax.set_xlabel("epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(wrap(title, 5.2), fontsize=TITLE_PT)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=MIN_FONT_PT)
     fig.tight_layout()
     return fig
 
 
 def autoencoder_diagram(sizes: Sequence[int] = (784, 256, 32, 256, 784), title: str | None = None):
-    """Draw an encoder -> code -> decoder diagram; ``sizes`` are layer widths, the smallest is the code."""
+    """Draw an encoder → code → decoder diagram; ``sizes`` are layer widths, the smallest is the code."""
     sizes = list(sizes)
     if len(sizes) < 3:
         raise ValueError(f"need at least input, code and output sizes, got {sizes}")
     code = int(np.argmin(sizes))
     heights = 0.6 + 2.4 * np.sqrt(np.array(sizes) / max(sizes))
     xs = np.arange(len(sizes)) * 1.6
-    fig, ax = plt.subplots(figsize=(1.5 * len(sizes) + 1, 3.6))
+    fig, ax = plt.subplots(figsize=(min(1.5 * len(sizes) + 1, MAX_WIDTH), 3.6))
     for i in range(len(sizes) - 1):
         part = "C0" if i < code else "C1"
         h0, h1 = heights[i] / 2, heights[i + 1] / 2
@@ -119,7 +181,7 @@ def autoencoder_diagram(sizes: Sequence[int] = (784, 256, 32, 256, 784), title: 
     ax.set_ylim(-2.2, 2.6)
     ax.axis("off")
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap(title, fig.get_figwidth() - 0.4), fontsize=TITLE_PT)
     fig.tight_layout()
     return fig
 
@@ -138,7 +200,7 @@ def code_scatter(codes, labels, title: str = "2-D codes of the test digits", max
     bar.set_label("digit")
     ax.set_xlabel("code unit 1")
     ax.set_ylabel("code unit 2")
-    ax.set_title(title)
+    ax.set_title(wrap(title, 4.6), fontsize=TITLE_PT)
     fig.tight_layout()
     return fig
 
@@ -155,10 +217,10 @@ def metric_sweep(xs, ys: Mapping[str, Sequence[float]], xlabel: str, ylabel: str
         ax.set_xticks(list(xs), [str(x) for x in xs])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(wrap(title, 5.2), fontsize=TITLE_PT)
     ax.grid(alpha=0.3)
     if len(ys) > 1:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=MIN_FONT_PT)
     fig.tight_layout()
     return fig
 
@@ -188,12 +250,30 @@ def headline(record, setting: str, metric: str = "psnr_db", title: str | None = 
     ax.set_yticks(y, names)
     ax.set_xlabel(HEADERS[metric] + ("; bars: 95 % interval over the test items" if any(errors) else ""))
     ax.set_xlim(min(0, min(values)), max(values) * 1.15)
-    ax.set_title(title or "The noisy input, the best classical denoiser and the models")
+    ax.set_title(wrap(title or "The noisy input, the best classical denoiser and the models", 5.0), fontsize=TITLE_PT)
     fig.tight_layout()
     return fig
 
 
 # --- sound: spectrograms and players -----------------------------------------------------------
+
+
+def _panel_layout(count: int, ncols: int | None, width: float, height: float, extra: float) -> tuple[int, int, float, float]:
+    """(rows, columns, panel width, panel height) in inches for ``count`` spectrogram panels with ``extra`` inches of
+    colour bar beside them: at most ``ncols`` columns and as many as fit ``MAX_WIDTH`` at ``PANEL_WIDTH`` or more each;
+    panels asked for wider than fits shrink, their height with them (down to 2.2 inches, room for their labels)."""
+    rows, cols = _grid(count, ncols, max(1, int((MAX_WIDTH - extra) // PANEL_WIDTH)))
+    panel_width = min(width, (MAX_WIDTH - extra) / cols)
+    panel_height = max(height * panel_width / width, min(height, 2.2))
+    return rows, cols, panel_width, panel_height
+
+
+def _label_panel(ax, title: str, width: float, xlabel: str = "time (s)", ylabel: str = "frequency (Hz)") -> None:
+    """A spectrogram panel's title (wrapped to its ``width`` in inches) and axis labels, none under ``MIN_FONT_PT``."""
+    ax.set_title(wrap(title, width - 0.5, 10), fontsize=10)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.tick_params(labelsize=MIN_FONT_PT)
 
 
 def plot_spectrograms(
@@ -208,6 +288,8 @@ def plot_spectrograms(
 
     ``kind='stft'`` shows the linear-frequency magnitude, ``'mel'`` the mel power (``N_MELS`` bands); both use
     the N_FFT and HOP of :mod:`dae.spectrogram`. Time in seconds, frequency in Hz, a shared colour bar in dB.
+    Panels are ``width`` x ``height`` inches in rows of at most ``ncols``, fewer and narrower where the figure
+    would be wider than ``MAX_WIDTH`` (three panels of about two inches at most).
     """
     import librosa
     import librosa.display
@@ -215,7 +297,7 @@ def plot_spectrograms(
     if kind not in ("stft", "mel"):
         raise ValueError(f"kind must be 'stft' or 'mel', got {kind!r}")
     if not isinstance(signals, Mapping) or not signals:
-        raise ValueError("signals must be a non-empty mapping of title -> audio")
+        raise ValueError("signals must be a non-empty mapping of title → audio")
     sr = check_rate(sr)
     levels = {}
     for title, audio in signals.items():
@@ -225,9 +307,10 @@ def plot_spectrograms(
         levels[title] = 10.0 * np.log10(np.maximum(power, 10.0 ** (DB_MIN / 10.0)))
     top = max(float(level.max()) for level in levels.values())
     vmin, vmax = max(top - 80.0, DB_MIN), top  # 80 dB of range below the loudest bin of any panel
-    ncols = check_positive_int(len(levels) if ncols is None else ncols, "ncols", "a positive int")
-    nrows = -(-len(levels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols + 1.0, height * nrows), squeeze=False, layout="constrained")
+    if ncols is not None:
+        check_positive_int(ncols, "ncols", "a positive int")
+    nrows, ncols, panel_width, panel_height = _panel_layout(len(levels), ncols, width, height, extra=0.9)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols + 0.9, panel_height * nrows), squeeze=False, layout="constrained")
     image = None
     for ax, (title, level) in zip(axes.flat, levels.items()):
         image = librosa.display.specshow(
@@ -242,29 +325,39 @@ def plot_spectrograms(
             vmax=vmax,
             ax=ax,
         )
-        ax.set_title(str(title))
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("frequency (Hz)")
+        _label_panel(ax, str(title), panel_width)
     for ax in list(axes.flat)[len(levels) :]:
         ax.set_visible(False)
-    fig.colorbar(image, ax=axes, format="%.0f", label="level (dB)")
+    bar = fig.colorbar(image, ax=axes, format="%.0f")
+    bar.set_label("level (dB)", fontsize=9)
+    bar.ax.tick_params(labelsize=MIN_FONT_PT)
     return fig
 
 
 def mel_panels(panels: Mapping[str, np.ndarray], title: str, sr: int):
-    """Mel power spectrograms (n_mels, frames) side by side on one dB scale, 80 dB below the loudest bin of any; the Figure."""
+    """Mel power spectrograms (n_mels, frames) side by side on one dB scale, 80 dB below the loudest bin of any; the Figure.
+
+    At most three panels a row, as wide as ``MAX_WIDTH`` allows; the title wraps to the figure's width.
+    """
     import librosa
     import librosa.display
 
     check_rate(sr)
     levels = {name: librosa.power_to_db(np.maximum(power, 0), ref=1.0, amin=1e-8) for name, power in panels.items()}
     top = max(level.max() for level in levels.values())
-    fig, axes = plt.subplots(1, len(levels), figsize=(3.4 * len(levels) + 1.2, 3.0), layout="constrained", sharey=True)
-    for ax, (name, level) in zip(np.atleast_1d(axes), levels.items()):
+    nrows, ncols, panel_width, panel_height = _panel_layout(len(levels), None, 3.4, 3.0, extra=1.1)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(panel_width * ncols + 1.1, panel_height * nrows + 0.3), layout="constrained", sharey=True, squeeze=False
+    )
+    for k, (ax, (name, level)) in enumerate(zip(axes.flat, levels.items())):
         image = librosa.display.specshow(level, sr=sr, x_axis="s", y_axis="mel", cmap="magma", vmin=top - 80, vmax=top, ax=ax)
-        ax.set(title=name, xlabel="time (s)", ylabel="frequency (Hz)" if ax is np.atleast_1d(axes)[0] else "")
-    fig.colorbar(image, ax=axes, format="%+2.0f dB", label="power (dB)")
-    fig.suptitle(title)
+        _label_panel(ax, name, panel_width, ylabel="frequency (Hz)" if k % ncols == 0 else "")
+    for ax in list(axes.flat)[len(levels) :]:
+        ax.set_visible(False)
+    bar = fig.colorbar(image, ax=axes, format="%+2.0f dB")
+    bar.set_label("power (dB)", fontsize=9)
+    bar.ax.tick_params(labelsize=MIN_FONT_PT)
+    fig.suptitle(wrap(title, panel_width * ncols + 1.0), fontsize=TITLE_PT)
     return fig
 
 
@@ -302,7 +395,7 @@ def players(signals: Mapping[str, np.ndarray], sr: int):
     from IPython.display import HTML
 
     if not isinstance(signals, Mapping) or not signals:
-        raise ValueError("signals must be a non-empty mapping of label -> audio")
+        raise ValueError("signals must be a non-empty mapping of label → audio")
     checked = {label: check_audio(audio, f"signal {label!r}") for label, audio in signals.items()}
     peak = max(float(np.abs(a).max()) for a in checked.values())
     scale = 1.0 / peak if peak > 0 else 1.0  # one factor for all: the loudest reaches full volume
@@ -311,3 +404,89 @@ def players(signals: Mapping[str, np.ndarray], sr: int):
         for label, a in checked.items()
     ]
     return HTML("<table>" + "".join(rows) + "</table>")
+
+
+# --- the page's check of figure text -------------------------------------------------------------
+
+
+def smallest_font_pt(fig) -> float | None:
+    """The size in points of the smallest text ``fig`` draws (titles, labels, ticks, legends); None if it draws none.
+
+    It draws the figure once on its own canvas and notes the size of every non-empty string the renderer is
+    asked to draw, so hidden axes and blank labels do not count.
+    """
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):  # a Figure made without pyplot: draw it as savefig would, with Agg
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    sizes = []
+    draw_text = renderer.draw_text
+
+    def noting(gc, x, y, s, prop, angle, *args, **kwargs):
+        if str(s).strip():
+            sizes.append(float(prop.get_size_in_points()))
+        return draw_text(gc, x, y, s, prop, angle, *args, **kwargs)
+
+    renderer.draw_text = noting
+    try:
+        fig.draw(renderer)
+    finally:
+        del renderer.draw_text
+    return min(sizes) if sizes else None
+
+
+def _png_noting_fonts(fig, **kwargs) -> str:
+    """The inline backend's PNG of ``fig`` (base64, trimmed to its content), with its dpi and smallest text in the PNG."""
+    from IPython.core.pylabtools import print_figure
+
+    try:
+        smallest = smallest_font_pt(fig)
+    except Exception:  # noqa: BLE001  the figure must show even if its text cannot be measured (the test then says so)
+        return print_figure(fig, "png", bbox_inches="tight", base64=True, **kwargs)
+    metadata = {PNG_DPI_KEY: f"{fig.dpi:g}", PNG_FONT_KEY: "none" if smallest is None else f"{smallest:g}"}
+    return print_figure(fig, "png", bbox_inches="tight", base64=True, metadata=metadata, **kwargs)
+
+
+def _install_png_formatter(shell) -> bool:
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    if formatter.type_printers.get(Figure) is _png_noting_fonts:
+        return False
+    formatter.for_type(Figure, _png_noting_fonts)
+    return True
+
+
+def record_figure_fonts() -> bool:
+    """In a Jupyter kernel, make every figure's PNG carry its dpi and the size of its smallest text; elsewhere do nothing.
+
+    The PNG's text chunks ``dae-dpi`` and ``dae-smallest-font-pt`` let the book's browser test work out how large
+    each figure's smallest text shows in the page (points x dpi / 72 x shown width / drawn width). Called when
+    this module is imported; returns whether it is active. matplotlib's inline backend sets its own PNG
+    formatter when it starts (or when ``%matplotlib`` or ``%config InlineBackend`` run): it is started first, and
+    the formatter is put back before each cell runs and after each one, before its figures are shown.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib
+
+    if "inline" in str(matplotlib.get_backend()):
+        import matplotlib_inline.backend_inline  # noqa: F401  (it sets the inline formatter as it loads: first, so ours stays)
+
+    _install_png_formatter(shell)
+    if not getattr(shell, "_dae_png_fonts", False):
+        shell._dae_png_fonts = True
+        # Registered before the inline backend's own post_execute hook shows the cell's figures.
+        shell.events.register("pre_run_cell", lambda *_: _install_png_formatter(shell))
+        shell.events.register("post_execute", lambda: _install_png_formatter(shell))
+    return True
+
+
+record_figure_fonts()

@@ -212,7 +212,7 @@ def trained_mask_model(settings, train_recordings=None, log=print) -> cache.Cach
     result = cache.cached_model(MODEL_NAME, config, recipe_code(), make)
     if result.loaded and log is not None:
         total = sum(result.info["epoch_seconds"])
-        log(f"loaded the speech model trained earlier in this build ({config['epochs']} epochs, {total / 60:.1f} min): {result.path.name}")
+        log(f"loaded the speech model trained earlier in this build ({config['epochs']} epochs, {total / 60:.1f} min)")
     return result
 
 

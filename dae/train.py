@@ -1,4 +1,4 @@
-"""Training through ``tf.data`` (shuffle, batch, prefetch), timed per epoch, one compact line per epoch."""
+"""Training through ``tf.data`` (shuffle, batch, prefetch), timed per epoch, one short line per epoch."""
 
 from __future__ import annotations
 
@@ -35,6 +35,23 @@ class _EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
+def epoch_line(epoch: int, epochs: int, logs: dict, seconds: float) -> str:
+    """One epoch in one line, e.g. 'epoch  3/20: loss 0.0452, test loss 0.0420, 1.2 s' (``epoch`` counts from 1)."""
+    values = [f"{'test ' + name[4:] if name.startswith('val_') else name} {float(value):.4f}" for name, value in logs.items()]
+    return f"epoch {epoch:>{len(str(epochs))}}/{epochs}: " + ", ".join(values + [f"{seconds:.1f} s"])
+
+
+class _EpochLog(keras.callbacks.Callback):
+    """Prints :func:`epoch_line` after each epoch (after ``timer``, which times it)."""
+
+    def __init__(self, epochs: int, timer: _EpochTimer):
+        super().__init__()
+        self.epochs, self.timer = epochs, timer
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(epoch_line(epoch + 1, self.epochs, dict(logs or {}), self.timer.seconds[-1]), flush=True)
+
+
 @dataclass
 class TrainResult:
     """What a training run leaves: the loss history, seconds per epoch and in total."""
@@ -52,24 +69,36 @@ class TrainResult:
 
 
 def fit(model, inputs, targets, *, epochs: int, batch_size: int, validation=None, seed: int = 0, verbose: int = 2) -> TrainResult:
-    """Train ``model`` (already compiled) on inputs -> targets; ``validation`` is an (inputs, targets) pair.
+    """Train ``model`` (already compiled) on inputs → targets; ``validation`` is an (inputs, targets) pair.
 
-    ``verbose=2`` prints one line per epoch, which reads well in a rendered page.
+    ``verbose=2`` (the default) prints one short line per epoch (:func:`epoch_line`: the loss, the test loss
+    with a validation pair, the seconds), which reads well in a rendered page; ``1`` shows Keras' progress
+    bar, ``0`` prints nothing.
     """
     check_positive_int(epochs, "epochs")
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
     train_ds = make_dataset(inputs, targets, batch_size, shuffle=True, seed=seed)
     val_ds = None
     if validation is not None:
         val_ds = make_dataset(validation[0], validation[1], max(batch_size, 256), shuffle=False)
     timer = _EpochTimer()
+    callbacks = [timer, _EpochLog(int(epochs), timer)] if verbose == 2 else [timer]
     # shuffle=False: the dataset already reshuffles every epoch.
-    history = model.fit(train_ds, validation_data=val_ds, epochs=int(epochs), callbacks=[timer], verbose=verbose, shuffle=False)
+    history = model.fit(train_ds, validation_data=val_ds, epochs=int(epochs), callbacks=callbacks, verbose=int(verbose == 1), shuffle=False)
     return TrainResult(history={k: [float(v) for v in vals] for k, vals in history.history.items()}, epoch_seconds=timer.seconds)
 
 
 def predict(model, inputs, batch_size: int = 512) -> np.ndarray:
-    """Model outputs for ``inputs`` as float32, clipped to [0, 1] (the range of every image here)."""
+    """Model outputs for ``inputs`` as float32, clipped to [0, 1] (the range of every image here).
+
+    An output with NaN or infinite values (a model whose training diverged) raises ValueError rather than
+    being clipped into a plausible-looking image.
+    """
     out = model.predict(np.asarray(inputs, dtype=np.float32), batch_size=batch_size, verbose=0)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        raise ValueError(f"the model's output holds {int(bad.sum()):,} NaN or infinite values: did its training diverge?")
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
@@ -147,10 +176,11 @@ def cosine_adam(learning_rate: float, *, epochs: int, samples: int, batch_size: 
 def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: float = 0.05, batch_size: int = 1000):
     """The codes from which ``decoder`` draws images closest to ``targets`` (mean squared error).
 
-    Starting from ``start`` (N, code size), e.g. the codes an encoder chose, gradient descent moves
-    each code to the best one the decoder can turn into its target. The decoder's weights stay
-    fixed. Returns (codes, images) with images clipped to [0, 1]; what even the best code draws is
-    the limit of what any encoder feeding this decoder can reach.
+    Starting from ``start`` (N, code size), e.g. the codes an encoder chose, ``steps`` of Adam move
+    each code downhill on the error of what the decoder draws from it. The decoder's weights stay
+    fixed. Returns (codes, images) with images clipped to [0, 1]. The decoder is not convex in its
+    code, so this local search finds better codes, not the best: what it reaches is a lower bound on
+    what this decoder can draw.
     """
     import tensorflow as tf
 
@@ -161,7 +191,7 @@ def best_codes(decoder, targets, start, *, steps: int = 300, learning_rate: floa
         codes = tf.Variable(start[begin : begin + batch_size])
         optimizer = keras.optimizers.Adam(learning_rate)
 
-        @tf.function
+        @tf.function(autograph=False)  # no Python control flow to convert; AutoGraph only warned about the closure
         def step():
             with tf.GradientTape() as tape:
                 drawn = tf.reshape(decoder(codes, training=False), tf.shape(target))

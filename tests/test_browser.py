@@ -7,8 +7,12 @@ typeset by the book's own MathJax; for each notebook chapter, a Colab button tha
 chapter's notebook; for each static slider (``dae.sliders.static``), moving it changes the images and
 the PSNR text, and its text keeps its contrast in the theme's light and dark modes; for each static sound
 slider (``dae.sliders.static_audio``, ``data-kind="audio"``), moving it also swaps every player's clip but
-the clean one's, and the new clips play. Screenshots of each
-page, and of each slider at two positions, go to ``$DAE_SCREENSHOTS`` (scripts/test.sh: _build/quick/screenshots).
+the clean one's, and the new clips play. On a phone and a laptop, light and dark: the sidebar toggles work,
+code stays inside the column, listings follow the theme, tables read, figures show no larger than drawn with
+their smallest text 9 px or more on a laptop, a figure too wide for a phone opens full size, long printed logs
+fold, a slider's controls stay in view, one search box shows, and no model-cache key or '->' is printed.
+Screenshots of each page, and of each slider at two positions, go to ``$DAE_SCREENSHOTS``
+(scripts/test.sh: _build/quick/screenshots).
 
 Runs against ``$DAE_BOOK_HTML`` (scripts/test.sh sets it to the quick build) and is skipped only when
 that build is absent. Chromium is Debian's ``/usr/bin/chromium`` (``$DAE_CHROMIUM`` to use another);
@@ -636,15 +640,18 @@ TABLES_JS = """() => [...document.querySelectorAll(".bd-article table")].map((ta
     wide: !!table.tHead && !!table.closest("div.cell_output") && table.getBoundingClientRect().width > box.clientWidth + 1,
     scrolls: ["auto", "scroll"].includes(getComputedStyle(box).overflowX),
     sticky: !!first && getComputedStyle(first).position === "sticky",
+    widestHeader: Math.max(0, ...[...table.querySelectorAll("thead th")].map(th => th.getBoundingClientRect().width)),
   };
 })"""
+WIDEST_HEADER_PX = 180  # about 9em of text and the cell's padding: a longer header wraps
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
 def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, screenshots, page_name):
     """Every table of a chapter (.bd-article table) on a phone: no cell reads 'nan', 'NaN', 'None', 'inf' or '…' (a row
     pandas left out), no header row starts with an empty cell (pandas' index column), no 'N rows × M columns' note
-    under it, and a table wider than the phone scrolls in its box with its first column held in view."""
+    under it, a header longer than about 9em wraps rather than widening its column, and a table wider than the
+    phone scrolls in its box with its first column held in view."""
     import re
 
     stem = page_name.split("/")[-1]
@@ -661,5 +668,393 @@ def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, sc
         assert not table["odd"], f"{where} has cells {sorted(set(table['odd']))}: leave them empty, or show every row"
         empty_first = [k for k, first in enumerate(table["firstHeaders"]) if first == ""]
         assert not empty_first, f"{where}: header row {empty_first[0] + 1} starts with an empty cell (pandas' index column?)"
+        assert table["widestHeader"] <= WIDEST_HEADER_PX, f"{where}: a header {table['widestHeader']:.0f} px wide on a phone"
         if table["wide"]:
             assert table["scrolls"] and table["sticky"], f"{where} is wider than a phone: it must scroll with its first column fixed {table}"
+
+
+# Figures a reader can read: on a laptop (the text column is about 688 px at 1280 px) no figure shows larger
+# than it was drawn, and its smallest text shows at MIN_FIGURE_TEXT_PX or more. A PNG does not say what text
+# it holds, so dae.plots records it as each figure is drawn in a notebook (dae.plots.record_figure_fonts: text
+# chunks with the dpi and the smallest font in points; dae.sliders does the same for its spectrograms). The page
+# shows a figure drawn W px wide at w px, so text of F points at D dpi shows F * D / 72 * w / W px tall.
+
+MIN_FIGURE_TEXT_PX = 9.0
+FIGURES_JS = """() => [...document.querySelectorAll(".bd-article div.cell_output img, .bd-article figure img")]
+  .filter(i => !i.closest('.dae-slider[data-kind="image"]'))  // pixel-sized digits, shown enlarged on purpose, no text
+  .map((i, index) => {
+    const style = getComputedStyle(i);
+    const inner = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {index, src: i.getAttribute("src"), natural: i.naturalWidth, shown: inner, alt: (i.alt || "").slice(0, 60),
+            link: !!(i.closest("a.dae-zoom") && i.closest("a.dae-zoom").hasAttribute("href"))};
+  })"""
+
+
+def _png_text(html_root: Path, page_name: str, src: str) -> dict:
+    """The text chunks of the PNG an <img> of ``page_name`` shows (a file of the build, or a data URI)."""
+    import base64
+    import io
+    import posixpath
+    from urllib.parse import unquote
+
+    from PIL import Image
+
+    if src.startswith("data:"):
+        data = base64.b64decode(src.split(",", 1)[1])
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page_name), unquote(src.split("?")[0])))
+        data = (html_root / path).read_bytes()
+    with Image.open(io.BytesIO(data)) as picture:
+        return {k: v for k, v in picture.info.items() if isinstance(v, str)}
+
+
+def _figure_text_px(chunks: dict, natural: float, shown: float) -> float | None:
+    """How tall the smallest text of a figure shows, in CSS px; None for a figure without text."""
+    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+
+    if chunks[PNG_FONT_KEY] == "none":
+        return None
+    return float(chunks[PNG_FONT_KEY]) * float(chunks[PNG_DPI_KEY]) / 72.0 * shown / natural
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
+@pytest.mark.parametrize("scheme", ["light", "dark"])  # the dark theme puts each figure on a padded panel
+def test_figures_show_no_larger_than_drawn_and_their_text_reads_on_a_laptop(browser, server, html_root, page_name, scheme):
+    """Each figure of a chapter at 1280 px: shown at most at the size it was drawn (a blown-up PNG blurs), and its
+    smallest text, as the page shows it, at least MIN_FIGURE_TEXT_PX tall (computed from what the PNG records)."""
+    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+
+    with _offline_page(browser, server, page_name, 1280, scheme) as (page, errors):
+        page.evaluate(IMAGES_JS)  # every image loaded
+        figures = page.evaluate(FIGURES_JS)
+    assert not errors, f"{page_name}: console errors {errors}"
+    enlarged, unrecorded, small = [], [], []
+    for figure in figures:
+        where = f"figure {figure['index'] + 1} ({figure['alt'] or figure['src'][:60]})"
+        if figure["shown"] > figure["natural"] + 0.5:
+            enlarged.append(f"{where}: drawn {figure['natural']} px wide, shown {figure['shown']:.0f} px")
+        chunks = _png_text(html_root, page_name, figure["src"])
+        if PNG_DPI_KEY not in chunks or PNG_FONT_KEY not in chunks:
+            unrecorded.append(where)
+            continue
+        px = _figure_text_px(chunks, figure["natural"], figure["shown"])
+        if px is not None and px < MIN_FIGURE_TEXT_PX:
+            small.append(
+                f"{where}: {chunks[PNG_FONT_KEY]} pt at {chunks[PNG_DPI_KEY]} dpi, drawn {figure['natural']} px wide and shown "
+                f"{figure['shown']:.0f} px: {px:.1f} px"
+            )
+    assert not enlarged, f"{page_name}: figures shown larger than drawn: {enlarged}"
+    assert not unrecorded, (
+        f"{page_name}: figures whose PNG does not record its dpi and smallest text (drawn before dae.plots was imported, "
+        f"or not by matplotlib's inline backend): {unrecorded}"
+    )
+    assert not small, (
+        f"{page_name}: figure text under {MIN_FIGURE_TEXT_PX} px on a laptop (fonts of 8 pt or more, figures at most 7 in wide): {small}"
+    )
+
+
+def _sample_figures():
+    """One figure of each kind dae.plots draws, with the arguments the chapters pass (and wider ones)."""
+    import numpy as np
+    from conftest import speechlike
+
+    from dae import plots
+
+    rng = np.random.default_rng(0)
+    digits = rng.random((12, 28, 28)).astype(np.float32)
+    clip = speechlike(1.0, sr=8000)
+    sounds = {name: clip for name in ("clean", "noisy (white, 0 dB)", "spectral gating", "speech model", "fine-tuned model")}
+    mel = {name: rng.random((64, 40)) for name in ("Noise", "Actual", "Reconstructed (fixed recipe)", "median filter")}
+    title = "A title as long as the chapters write them, to see that it wraps instead of widening the figure"
+    return {
+        "image_grid": lambda: plots.image_grid(digits, labels=list(range(12)), ncols=12, title=title),
+        "image_rows": lambda: plots.image_rows(
+            {"original": digits, "seed's recipe, scale and layers fixed": digits * 0.9}, clean=digits, title=title
+        ),
+        "loss_curves": lambda: plots.loss_curves({"a model with a long name": {"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}}, title=title),
+        "autoencoder_diagram": lambda: plots.autoencoder_diagram((784, 512, 256, 32, 256, 512, 784), title=title),
+        "code_scatter": lambda: plots.code_scatter(rng.normal(size=(100, 2)), rng.integers(0, 10, 100), title=title),
+        "metric_sweep": lambda: plots.metric_sweep([2, 4, 8], {"one": [1, 2, 3], "two": [2, 3, 4]}, "code size", "PSNR (dB)", title),
+        "plot_spectrograms": lambda: plots.plot_spectrograms(sounds, 8000, ncols=5, height=2.4, width=3.4),
+        "mel_panels": lambda: plots.mel_panels(mel, title, 8000),
+    }
+
+
+FIGURE_KINDS = ["image_grid", "image_rows", "loss_curves", "autoencoder_diagram", "code_scatter", "metric_sweep", "plot_spectrograms", "mel_panels"]
+
+
+@pytest.mark.parametrize("kind", FIGURE_KINDS)
+def test_dae_plots_figures_fit_the_column_with_readable_text(kind):
+    """Without a built book: each dae.plots figure, drawn as the inline backend draws it (trimmed to its content),
+    is at most about 7 inches wide and its smallest text shows at MIN_FIGURE_TEXT_PX or more in the 688 px column."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from dae import plots
+
+    fig = _sample_figures()[kind]()
+    try:
+        smallest = plots.smallest_font_pt(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        drawn = Image.open(buffer).size[0]
+    finally:
+        plt.close(fig)
+    assert fig.get_figwidth() <= plots.MAX_WIDTH + 1e-9, f"{kind}: {fig.get_figwidth():.2f} in wide"
+    assert drawn <= (plots.MAX_WIDTH + 0.2) * fig.dpi, f"{kind}: drawn {drawn} px wide at {fig.dpi} dpi: some text sticks out"
+    assert smallest >= plots.MIN_FONT_PT, f"{kind}: text of {smallest} pt"
+    shown = min(drawn, 688)
+    assert smallest * fig.dpi / 72 * shown / drawn >= MIN_FIGURE_TEXT_PX
+
+
+def test_figures_record_their_text_in_a_notebook(tmp_path):
+    """In a Jupyter kernel, once dae.plots is imported, every figure's PNG carries its dpi and its smallest text,
+    inline figures and dae.plots ones alike, after %matplotlib inline too."""
+    import base64
+    import io
+
+    import nbformat
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+
+    cells = [
+        "import matplotlib.pyplot as plt\nimport numpy as np\nimport dae.plots",
+        "fig, ax = plt.subplots(figsize=(3, 2)); ax.set_title('small', fontsize=7); ax.plot([1, 2]); plt.show()",
+        "dae.plots.image_grid(np.zeros((4, 28, 28)), labels=[1, 2, 3, 4], ncols=4);",
+        "%matplotlib inline\nfig, ax = plt.subplots(); ax.plot([1, 2]); ax.axis('off')",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    env_root = str(Path(__file__).resolve().parents[1])
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": env_root}}).execute()
+    recorded = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                info = Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"]))).info
+                recorded.append((info.get(PNG_DPI_KEY), info.get(PNG_FONT_KEY)))
+    assert recorded == [("100", "7"), ("100", "9"), ("100", "none")], recorded
+
+
+# Figures too wide for a phone open full size; long logs fold (_ext/static/dae-outputs.js).
+
+OUTPUTS_JS = (ROOT / "_ext" / "static" / "dae-outputs.js").read_text()
+PAGE_CSS = (ROOT / "_ext" / "static" / "dae-page.css").read_text()
+
+
+@contextlib.contextmanager
+def _article_page(browser, body: str, width: int):
+    """``body`` inside the book's article markup, with the book's page script and styles, in a blank offline page."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.route("**/*", lambda r: r.abort())
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.set_content(
+            f"<!doctype html><html><head><style>{PAGE_CSS} img {{ max-width: 100%; }}</style></head>"
+            f'<body><main class="bd-article">{body}</main></body></html>'
+        )
+        page.add_script_tag(content=OUTPUTS_JS)
+        yield page, errors
+    finally:
+        context.close()
+
+
+def _png_uri(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_shrunk_figure_opens_full_size_from_the_keyboard(browser):
+    """A figure wider than a phone is a link there: Enter opens a dialog with it at its drawn size; Escape closes it
+    and gives the focus back. A figure shown at its own size is no link (no tab stop)."""
+    wide, narrow = _png_uri(700, 300), _png_uri(200, 100)
+    body = (
+        f'<div class="cell_output"><img src="{wide}" alt="a wide figure"></div>'
+        f'<div class="cell_output"><img src="{narrow}" alt="a narrow figure"></div>'
+    )
+    with _article_page(browser, body, 390) as (page, errors):
+        page.wait_for_function("() => document.querySelectorAll('a.dae-zoom').length === 2")
+        links = page.eval_on_selector_all("a.dae-zoom", "as => as.map(a => a.hasAttribute('href'))")
+        assert links == [True, False], links
+        page.focus("a.dae-zoom[href]")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('dialog.dae-zoom-dialog') && document.querySelector('dialog.dae-zoom-dialog').open")
+        shown = page.eval_on_selector("dialog.dae-zoom-dialog img", "i => [i.getBoundingClientRect().width, i.alt]")
+        assert shown == [700, "a wide figure"], shown
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('dialog.dae-zoom-dialog').open")
+        assert page.evaluate("() => document.activeElement.matches('a.dae-zoom')"), "focus did not return to the figure"
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_function("() => !document.querySelector('a.dae-zoom').hasAttribute('href')")
+    assert not errors, errors
+
+
+def test_a_long_log_shows_its_ends_and_a_button_for_the_rest(browser):
+    """A printed log of 30 lines shows its first and last lines and a button; the button shows all, and back."""
+    lines = [f"epoch {k:2d}/30: loss 0.{k:04d}" for k in range(1, 31)] + ["3.2 min in all"]
+    short = "one\ntwo\nthree"
+    body = (
+        f'<div class="cell_output"><div class="output stream"><div class="highlight"><pre><span></span>'
+        f'<span class="ansi-bold">{lines[0]}\n{lines[1]}</span>\n' + "\n".join(lines[2:]) + "\n</pre></div></div></div>"
+        f'<div class="cell_output"><div class="output stream"><div class="highlight"><pre>{short}\n</pre></div></div></div>'
+    )
+    with _article_page(browser, body, 390) as (page, errors):
+        logs = page.query_selector_all("div.output.stream")
+        folded = logs[0].inner_text()
+        assert lines[0] in folded and lines[3] in folded and lines[-1] in folded and lines[-2] in folded, folded
+        assert lines[10] not in folded, folded
+        mark = page.eval_on_selector(".dae-log-mark", "m => [getComputedStyle(m, '::before').content, m.offsetHeight > 0]")
+        assert "25 more lines" in mark[0] and mark[1], mark
+        bold = page.eval_on_selector_all("pre .ansi-bold", "s => s.map(b => b.textContent)")
+        assert bold == [lines[0] + "\n", lines[1]], f"the coloured lines lost their colour: {bold}"
+        button = logs[0].query_selector("button.dae-log-toggle")
+        assert button.get_attribute("aria-expanded") == "false" and "show all 31 lines" in button.inner_text()
+        button.focus()
+        page.keyboard.press("Enter")
+        opened = logs[0].inner_text()
+        assert all(line in opened for line in lines)
+        assert page.eval_on_selector(".dae-log-mark", "m => m.offsetHeight") == 0, "the fold mark stays when all lines show"
+        assert button.get_attribute("aria-expanded") == "true"
+        button.click()
+        assert lines[10] not in logs[0].inner_text()
+        assert logs[1].query_selector("button") is None and logs[1].inner_text().strip() == short
+        assert logs[0].evaluate("b => b.querySelector('pre').textContent") == "".join(line + "\n" for line in lines)
+    assert not errors, errors
+
+
+LOGS_JS = """() => [...document.querySelectorAll(".bd-article div.cell_output div.output.stream")].map(box => {
+  const pre = box.querySelector("pre"), text = pre.textContent.replace(/\\n$/, "");
+  const button = box.querySelector("button.dae-log-toggle");
+  return {lines: text ? text.split("\\n").length : 0, shown: pre.innerText.replace(/\\n$/, "").split("\\n").length,
+          button: button ? button.getAttribute("aria-expanded") : null, first: text.split("\\n")[0].slice(0, 60)};
+})"""
+CACHE_KEY = r"\b[a-z][a-z0-9_]*-[0-9a-f]{16}\b"  # dae.cache.model_key
+# What the cells print, without dae.source.show's listings (code, whose docstrings may write '->')
+PRINTED_JS = """cs => cs.map(c => {
+  const copy = c.cloneNode(true);
+  copy.querySelectorAll(".dae-source").forEach(listing => listing.remove());
+  return copy.textContent;
+}).join("\\n")"""
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
+def test_printed_output_reads_without_walls_or_working_names(browser, server, page_name):
+    """What a chapter's cells print: no log over 12 lines shows whole (it folds to its ends and a button), no
+    model-cache key ('speech-mask-3f2a…') and no ASCII arrow '->' in what is printed or in a figure's description."""
+    import re
+
+    with _offline_page(browser, server, page_name, 1280, "light") as (page, errors):
+        logs = page.evaluate(LOGS_JS)
+        printed = page.eval_on_selector_all(".bd-article div.cell_output", PRINTED_JS)
+        alts = page.eval_on_selector_all(".bd-article div.cell_output img", "is => is.map(i => i.alt)")
+    assert not errors, f"{page_name}: console errors {errors}"
+    walls = [log for log in logs if log["lines"] > 12 and (log["button"] != "false" or log["shown"] > 8)]
+    assert not walls, f"{page_name}: printed logs over 12 lines shown whole: {walls}"
+    keys = re.findall(CACHE_KEY, printed)
+    assert not keys, f"{page_name}: the page prints model-cache keys {keys}"
+    arrows = [line.strip()[:80] for line in (printed + "\n" + "\n".join(alts)).splitlines() if "->" in line]
+    assert not arrows, f"{page_name}: '->' where readers should see '→': {arrows}"
+
+
+SEARCH_JS = """() => [...document.querySelectorAll(".search-button-field, .search-button")].filter(b => {
+  const box = b.getBoundingClientRect(); return box.width > 0 && box.height > 0 && getComputedStyle(b).visibility !== "hidden";
+}).map(b => b.parentElement.className)"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_search_box_in_view(browser, server, width):
+    with _offline_page(browser, server, NAV_PAGES[1], width, "light") as (page, _):
+        boxes = page.evaluate(SEARCH_JS)
+    assert len(boxes) == 1, f"at {width} px the page shows {len(boxes)} search boxes: {boxes}"
+
+
+SLIDER_LAYOUT_JS = """root => {
+  const controls = root.querySelector(".dae-slider-controls"), box = controls.getBoundingClientRect();
+  const range = root.querySelector("input[type=range]").getBoundingClientRect();
+  const on_top = document.elementFromPoint(range.left + range.width / 2, range.top + range.height / 2);
+  return {top: box.top, bottom: box.bottom, visible: box.bottom > 0 && box.top < innerHeight,
+          onTop: !!on_top && controls.contains(on_top),
+          players: [...root.querySelectorAll("audio")].map(a => a.getBoundingClientRect().width)};
+}"""
+
+
+def _shows_static_slider(page: str) -> bool:
+    notebook = _notebook(page)
+    return notebook is not None and "sliders.static" in notebook.read_text()
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _shows_static_slider(p)])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_slider_controls_stay_in_view_and_players_are_wide_enough(browser, server, screenshots, page_name, scheme):
+    """On a phone each static slider's controls stay at the top of the screen, above the page's header and the
+    panels, while its last panel is in view; a sound slider's players are wide enough to use (250 px or more)."""
+    stem = page_name.split("/")[-1]
+    with _offline_page(browser, server, page_name, 390, scheme) as (page, errors):
+        for k, root in enumerate(page.query_selector_all(".dae-slider"), 1):
+            panels = root.query_selector_all("figure")
+            panels[-1].evaluate('f => f.scrollIntoView({block: "end"})')
+            page.wait_for_timeout(100)
+            state = root.evaluate(SLIDER_LAYOUT_JS)
+            page.screenshot(path=str(screenshots / f"slider-{stem}-{k}-390-{scheme}-scrolled.png"))
+            where = f"{page_name} slider {k} ({scheme})"
+            if len(panels) > 2:  # a block taller than the screen: its controls must follow
+                assert state["visible"] and state["onTop"] and state["top"] >= 0, f"{where}: controls out of view {state}"
+            assert all(w >= 250 for w in state["players"]), f"{where}: players squeezed to {state['players']} px"
+    assert not errors, f"{page_name}: console errors {errors}"
+
+
+FIRST_PICTURE_JS = """() => {
+  const article = document.querySelector(".bd-article"), top = article.getBoundingClientRect().top + scrollY;
+  const seen = [...article.querySelectorAll("div.cell_output img, figure img, audio")].map(e => e.getBoundingClientRect().top + scrollY - top);
+  return seen.length ? Math.min(...seen) : null;
+}"""
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if p.endswith("05_cats_and_dogs")])
+def test_the_first_picture_or_sound_comes_within_two_screens(browser, server, screenshots, page_name):
+    """Chapter 5 shows a picture or a player before its tables: within the first two screens of a laptop. (On a phone
+    the title, the set-up code and two paragraphs alone fill about two screens; the picture follows them.)"""
+    width = 1280
+    with _offline_page(browser, server, page_name, width, "light") as (page, _):
+        first = page.evaluate(FIRST_PICTURE_JS)
+        height = page.viewport_size["height"]
+        page.screenshot(path=str(screenshots / f"first-screens-{page_name.split('/')[-1]}-{width}.png"), full_page=False)
+    assert first is not None and first < 2 * height, f"{page_name} at {width} px: first picture or sound {first} px down"
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figures_too_wide_for_a_phone_open_full_size(browser, server, screenshots, page_name, scheme):
+    """At 390 px every figure shown a tenth or more smaller than drawn is a link; clicking the first opens it at its
+    drawn size."""
+    stem = page_name.split("/")[-1]
+    with _offline_page(browser, server, page_name, 390, scheme) as (page, errors):
+        page.evaluate(IMAGES_JS)
+        figures = page.evaluate(FIGURES_JS)
+        shrunk = [f for f in figures if f["natural"] > f["shown"] * 1.1]
+        unlinked = [f["alt"] or f["src"][:60] for f in shrunk if not f["link"]]
+        assert not unlinked, f"{page_name}: figures shrunk on a phone that do not open full size: {unlinked}"
+        if shrunk:
+            link = page.query_selector_all(".bd-article a.dae-zoom[href]")[0]
+            link.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshots / f"zoom-{stem}-390-{scheme}-page.png"))
+            link.click()
+            page.wait_for_function("() => { const d = document.querySelector('dialog.dae-zoom-dialog'); return d && d.open; }")
+            size = page.eval_on_selector("dialog.dae-zoom-dialog img", "i => [i.naturalWidth, i.getBoundingClientRect().width]")
+            page.screenshot(path=str(screenshots / f"zoom-{stem}-390-{scheme}-open.png"))
+            assert size[0] == size[1], f"{page_name}: the full-size figure shows {size[1]} px of its {size[0]}"
+            page.keyboard.press("Escape")
+            page.wait_for_function("() => !document.querySelector('dialog.dae-zoom-dialog').open")
+    assert not errors, f"{page_name}: console errors {errors}"

@@ -26,8 +26,9 @@ from ._html import block, block_uid, data_uri, range_control, styles
 # The sound slider's default grid of input SNRs in dB.
 AUDIO_SNRS = (-5, 0, 5, 10, 15)
 NOISY_NAME = "noisy input"  # the label of the unprocessed mixture among a frame's signals
-SPECTROGRAM_SIZE = (2.6, 1.8)  # inches, for the static block's pictures
-SPECTROGRAM_DPI = 80  # 208 x 144 pixels
+SPECTROGRAM_SIZE = (3.2, 2.0)  # inches, for the static block's pictures
+SPECTROGRAM_DPI = 90  # 288 x 180 pixels: two panels a row in the book's column, one on a phone, players wide enough to use
+SPECTROGRAM_FONT_PT = 8  # 10 px at this dpi, shown at its own size
 SPECTROGRAM_RANGE_DB = 80.0  # colours span this many dB below the loudest bin, as in dae.plots.plot_spectrograms
 
 
@@ -167,6 +168,9 @@ class _SpectrogramPictures:
     def __init__(self, first: np.ndarray, sr: int, seconds: float, vmin: float, vmax: float):
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
+        from PIL.PngImagePlugin import PngInfo
+
+        from ..plots import PNG_DPI_KEY, PNG_FONT_KEY, smallest_font_pt
 
         self.fig = Figure(figsize=SPECTROGRAM_SIZE, dpi=SPECTROGRAM_DPI)
         ax = self.fig.add_subplot()
@@ -180,12 +184,16 @@ class _SpectrogramPictures:
             extent=(0.0, seconds, 0.0, sr / 2000.0),
             interpolation="antialiased",
         )
-        ax.set_xlabel("time (s)", fontsize=7, labelpad=1)
-        ax.set_ylabel("frequency (kHz)", fontsize=7, labelpad=1)
-        ax.tick_params(labelsize=6, length=2, pad=1)
+        ax.set_xlabel("time (s)", fontsize=SPECTROGRAM_FONT_PT, labelpad=1)
+        ax.set_ylabel("frequency (kHz)", fontsize=SPECTROGRAM_FONT_PT, labelpad=1)
+        ax.tick_params(labelsize=SPECTROGRAM_FONT_PT, length=2, pad=1)
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(4))
         self.fig.tight_layout(pad=0.25)
+        # As dae.plots records in a notebook's figures: the dpi and smallest text, for the book's browser test.
+        self.info = PngInfo()
+        self.info.add_text(PNG_DPI_KEY, f"{SPECTROGRAM_DPI:g}")
+        self.info.add_text(PNG_FONT_KEY, f"{smallest_font_pt(self.fig):g}")
 
     def png(self, level: np.ndarray) -> str:
         from PIL import Image
@@ -196,7 +204,7 @@ class _SpectrogramPictures:
         # 64 colours hold magma and the black labels: the palette PNG is under a third of the RGBA one and looks the same.
         picture = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
         buffer = io.BytesIO()
-        picture.save(buffer, format="PNG", optimize=True)
+        picture.save(buffer, format="PNG", optimize=True, pnginfo=self.info)
         return data_uri("image/png", buffer.getvalue())
 
 
