@@ -1,18 +1,18 @@
 """Helpers shared by the chapters of *Denoising Autoencoders, an executed book*.
 
-Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders, mirrors and the
-one verified download path), ``noise`` (noise for images), ``models``, ``recipes`` (how
-Chapters 2 and 3 train their models), ``train``, ``metrics``, ``baselines``
-(classical denoisers), ``evaluate`` (one table per noise setting, robustness sweeps), ``sound`` (resampling,
-the four sound noises, mixing at an exact SNR), ``traits`` (what a sound is like: loudness,
-calls, pitch), ``spectrogram`` (the STFT, the dB scale, features and their
+Each module holds one idea: ``settings`` (quick mode, seeds, device), ``data`` (loaders, mirrors and the one
+verified download path), ``noise`` (noise for images), ``models``, ``recipes`` (how Chapters 2 and 3 train
+their models), ``train``, ``metrics``, ``baselines`` (classical denoisers), ``evaluate`` (one table per noise
+setting, robustness sweeps), ``sound`` (resampling, the four sound noises, mixing at an exact SNR), ``traits``
+(what a sound is like: loudness, calls, pitch), ``spectrogram`` (the STFT, the dB scale, features and their
 inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
-sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the
-speech chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of
-one build), ``plots`` (figures, spectrograms and audio players), ``diagrams`` (a U-Net drawn), ``toy`` (a 2-D
-data set on a curve, for seeing what a denoiser learns), ``sliders``, ``results`` (the JSON record
-of every table), ``report`` (those records as Markdown pages) and ``source`` (showing this package's code in a page);
-``_checks`` holds the input guards.
+sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the speech
+chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of one
+build), ``plots`` (the image chapters' figures), ``sound_plots`` (spectrograms, measures against SNR, audio
+players), ``figure_text`` (each figure's smallest text, for the page test), ``diagrams`` (a U-Net drawn),
+``toy`` (a 2-D data set on a curve, for seeing what a denoiser learns), ``sliders``, ``results`` (the JSON
+record of every table), ``report`` (those records as Markdown pages) and ``source`` (showing this package's
+code in a page); ``_checks`` holds the input guards.
 """
 
 import os
@@ -29,6 +29,7 @@ __all__ = [
     "data",
     "diagrams",
     "evaluate",
+    "figure_text",
     "masks",
     "metrics",
     "models",
@@ -40,6 +41,7 @@ __all__ = [
     "settings",
     "sliders",
     "sound",
+    "sound_plots",
     "source",
     "speech",
     "spectrogram",

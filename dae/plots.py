@@ -1,11 +1,11 @@
-"""What the chapters show: digit grids, clean / noisy / denoised rows, loss curves, a diagram of an
-autoencoder, a 2-D code scatter, a metric-against-size sweep, a chapter's headline bars and spectrograms
-side by side (each returns its Figure), and audio players that work in a static page.
+"""What the image chapters show: digit grids, clean / noisy / denoised rows, loss curves, a diagram of an
+autoencoder, a 2-D code scatter, a metric-against-size sweep and a chapter's headline bars (each returns its
+Figure). Spectrograms and players are in :mod:`dae.sound_plots`.
 
 Every figure reads in the book's text column (about 688 px on a laptop): at most ``MAX_WIDTH`` inches wide at
 the default 100 dpi, its smallest text ``MIN_FONT_PT`` points or more, so no text drawn here shows smaller than
 9 px. Long titles wrap to the figure's width rather than widening it. In a Jupyter kernel, each figure's PNG
-also records its dpi and its smallest text (:func:`record_figure_fonts`), so the book's browser test can check
+also records its dpi and its smallest text (:mod:`dae.figure_text`), so the book's browser test can check
 the text as the page shows it.
 """
 
@@ -18,14 +18,12 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.ticker import MaxNLocator
 
-from ._checks import check_audio, check_positive_int, check_rate
-from .spectrogram import DB_MIN, HOP, N_FFT, N_MELS, stft
+from . import figure_text  # noqa: F401  (in a kernel, every figure's PNG then records its smallest text)
 
 MAX_WIDTH = 7.0  # inches: 700 px at 100 dpi, about the text column of the book on a laptop
 MIN_FONT_PT = 8.0  # the smallest text any figure here draws
 PANEL_WIDTH = 2.0  # inches: the narrowest spectrogram panel that still holds its axis labels
 TITLE_PT = 11.0  # a figure's title; panel titles are 10 pt
-PNG_DPI_KEY, PNG_FONT_KEY = "dae-dpi", "dae-smallest-font-pt"  # what record_figure_fonts writes into each PNG
 
 
 def _text_width(text: str, fontsize: float) -> float:
@@ -253,240 +251,3 @@ def headline(record, setting: str, metric: str = "psnr_db", title: str | None = 
     ax.set_title(wrap(title or "The noisy input, the best classical denoiser and the models", 5.0), fontsize=TITLE_PT)
     fig.tight_layout()
     return fig
-
-
-# --- sound: spectrograms and players -----------------------------------------------------------
-
-
-def _panel_layout(count: int, ncols: int | None, width: float, height: float, extra: float) -> tuple[int, int, float, float]:
-    """(rows, columns, panel width, panel height) in inches for ``count`` spectrogram panels with ``extra`` inches of
-    colour bar beside them: at most ``ncols`` columns and as many as fit ``MAX_WIDTH`` at ``PANEL_WIDTH`` or more each;
-    panels asked for wider than fits shrink, their height with them (down to 2.2 inches, room for their labels)."""
-    rows, cols = _grid(count, ncols, max(1, int((MAX_WIDTH - extra) // PANEL_WIDTH)))
-    panel_width = min(width, (MAX_WIDTH - extra) / cols)
-    panel_height = max(height * panel_width / width, min(height, 2.2))
-    return rows, cols, panel_width, panel_height
-
-
-def _label_panel(ax, title: str, width: float, xlabel: str = "time (s)", ylabel: str = "frequency (Hz)") -> None:
-    """A spectrogram panel's title (wrapped to its ``width`` in inches) and axis labels, none under ``MIN_FONT_PT``."""
-    ax.set_title(wrap(title, width - 0.5, 10), fontsize=10)
-    ax.set_xlabel(xlabel, fontsize=9)
-    ax.set_ylabel(ylabel, fontsize=9)
-    ax.tick_params(labelsize=MIN_FONT_PT)
-
-
-def plot_spectrograms(
-    signals: Mapping[str, np.ndarray],
-    sr: int,
-    kind: str = "stft",
-    ncols: int | None = None,
-    height: float = 2.6,
-    width: float = 4.0,
-):
-    """Spectrograms of several signals side by side on one dB colour scale (librosa's specshow, magma); returns the Figure.
-
-    ``kind='stft'`` shows the linear-frequency magnitude, ``'mel'`` the mel power (``N_MELS`` bands); both use
-    the N_FFT and HOP of :mod:`dae.spectrogram`. Time in seconds, frequency in Hz, a shared colour bar in dB.
-    Panels are ``width`` x ``height`` inches in rows of at most ``ncols``, fewer and narrower where the figure
-    would be wider than ``MAX_WIDTH`` (three panels of about two inches at most).
-    """
-    import librosa
-    import librosa.display
-
-    if kind not in ("stft", "mel"):
-        raise ValueError(f"kind must be 'stft' or 'mel', got {kind!r}")
-    if not isinstance(signals, Mapping) or not signals:
-        raise ValueError("signals must be a non-empty mapping of title → audio")
-    sr = check_rate(sr)
-    levels = {}
-    for title, audio in signals.items():
-        power = np.abs(stft(check_audio(audio, f"signal {title!r}"))) ** 2
-        if kind == "mel":
-            power = librosa.feature.melspectrogram(S=power, sr=sr, n_fft=N_FFT, n_mels=N_MELS)
-        levels[title] = 10.0 * np.log10(np.maximum(power, 10.0 ** (DB_MIN / 10.0)))
-    top = max(float(level.max()) for level in levels.values())
-    vmin, vmax = max(top - 80.0, DB_MIN), top  # 80 dB of range below the loudest bin of any panel
-    if ncols is not None:
-        check_positive_int(ncols, "ncols", "a positive int")
-    nrows, ncols, panel_width, panel_height = _panel_layout(len(levels), ncols, width, height, extra=0.9)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols + 0.9, panel_height * nrows), squeeze=False, layout="constrained")
-    image = None
-    for ax, (title, level) in zip(axes.flat, levels.items()):
-        image = librosa.display.specshow(
-            level,
-            sr=sr,
-            hop_length=HOP,
-            n_fft=N_FFT,
-            x_axis="s",
-            y_axis="hz" if kind == "stft" else "mel",
-            cmap="magma",
-            vmin=vmin,
-            vmax=vmax,
-            ax=ax,
-        )
-        _label_panel(ax, str(title), panel_width)
-    for ax in list(axes.flat)[len(levels) :]:
-        ax.set_visible(False)
-    bar = fig.colorbar(image, ax=axes, format="%.0f")
-    bar.set_label("level (dB)", fontsize=9)
-    bar.ax.tick_params(labelsize=MIN_FONT_PT)
-    return fig
-
-
-def mel_panels(panels: Mapping[str, np.ndarray], title: str, sr: int):
-    """Mel power spectrograms (n_mels, frames) side by side on one dB scale, 80 dB below the loudest bin of any; the Figure.
-
-    At most three panels a row, as wide as ``MAX_WIDTH`` allows; the title wraps to the figure's width.
-    """
-    import librosa
-    import librosa.display
-
-    check_rate(sr)
-    levels = {name: librosa.power_to_db(np.maximum(power, 0), ref=1.0, amin=1e-8) for name, power in panels.items()}
-    top = max(level.max() for level in levels.values())
-    nrows, ncols, panel_width, panel_height = _panel_layout(len(levels), None, 3.4, 3.0, extra=1.1)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(panel_width * ncols + 1.1, panel_height * nrows + 0.3), layout="constrained", sharey=True, squeeze=False
-    )
-    for k, (ax, (name, level)) in enumerate(zip(axes.flat, levels.items())):
-        image = librosa.display.specshow(level, sr=sr, x_axis="s", y_axis="mel", cmap="magma", vmin=top - 80, vmax=top, ax=ax)
-        _label_panel(ax, name, panel_width, ylabel="frequency (Hz)" if k % ncols == 0 else "")
-    for ax in list(axes.flat)[len(levels) :]:
-        ax.set_visible(False)
-    bar = fig.colorbar(image, ax=axes, format="%+2.0f dB")
-    bar.set_label("power (dB)", fontsize=9)
-    bar.ax.tick_params(labelsize=MIN_FONT_PT)
-    fig.suptitle(wrap(title, panel_width * ncols + 1.0), fontsize=TITLE_PT)
-    return fig
-
-
-def _preload_metadata(html: str) -> str:
-    """Ask the browser to read each clip's header at once, so a player shows its length before it is played
-    (Chromium shows "0:00 / 0:00" for a short embedded clip until then)."""
-    return html.replace("<audio ", '<audio preload="metadata" ')
-
-
-def player(audio, sr: int, normalize: bool = True):
-    """An ``IPython.display.Audio`` player; the sound is embedded as a data URI, so it plays in static HTML.
-
-    ``normalize=True`` scales the peak to full volume; ``False`` keeps the level (samples must lie in [-1, 1]).
-    The player reads its clip's length as the page loads (``preload="metadata"``).
-    """
-    from IPython.display import Audio
-
-    class Player(Audio):
-        def _repr_html_(self):
-            return _preload_metadata(super()._repr_html_())
-
-    audio = check_audio(audio)
-    sr = check_rate(sr)
-    if not normalize and np.abs(audio).max() > 1.0:
-        raise ValueError(f"with normalize=False samples must lie in [-1, 1], got a peak of {np.abs(audio).max():.3g}")
-    peak = float(np.abs(audio).max())
-    # IPython divides by the peak when normalising: a silent signal would become NaN, so play it as it is.
-    return Player(data=audio.astype(np.float64), rate=sr, normalize=normalize and peak > 0)
-
-
-def players(signals: Mapping[str, np.ndarray], sr: int):
-    """Labelled players for several signals in one HTML table, all scaled by one factor so their loudness compares."""
-    from html import escape
-
-    from IPython.display import HTML
-
-    if not isinstance(signals, Mapping) or not signals:
-        raise ValueError("signals must be a non-empty mapping of label → audio")
-    checked = {label: check_audio(audio, f"signal {label!r}") for label, audio in signals.items()}
-    peak = max(float(np.abs(a).max()) for a in checked.values())
-    scale = 1.0 / peak if peak > 0 else 1.0  # one factor for all: the loudest reaches full volume
-    rows = [
-        f"<tr><td style='padding-right:1em'>{escape(str(label))}</td><td>{player(a * scale, sr, normalize=False)._repr_html_()}</td></tr>"
-        for label, a in checked.items()
-    ]
-    return HTML("<table>" + "".join(rows) + "</table>")
-
-
-# --- the page's check of figure text -------------------------------------------------------------
-
-
-def smallest_font_pt(fig) -> float | None:
-    """The size in points of the smallest text ``fig`` draws (titles, labels, ticks, legends); None if it draws none.
-
-    It draws the figure once on its own canvas and notes the size of every non-empty string the renderer is
-    asked to draw, so hidden axes and blank labels do not count.
-    """
-    canvas = fig.canvas
-    if not hasattr(canvas, "get_renderer"):  # a Figure made without pyplot: draw it as savefig would, with Agg
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        canvas = FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
-    sizes = []
-    draw_text = renderer.draw_text
-
-    def noting(gc, x, y, s, prop, angle, *args, **kwargs):
-        if str(s).strip():
-            sizes.append(float(prop.get_size_in_points()))
-        return draw_text(gc, x, y, s, prop, angle, *args, **kwargs)
-
-    renderer.draw_text = noting
-    try:
-        fig.draw(renderer)
-    finally:
-        del renderer.draw_text
-    return min(sizes) if sizes else None
-
-
-def _png_noting_fonts(fig, **kwargs) -> str:
-    """The inline backend's PNG of ``fig`` (base64, trimmed to its content), with its dpi and smallest text in the PNG."""
-    from IPython.core.pylabtools import print_figure
-
-    try:
-        smallest = smallest_font_pt(fig)
-    except Exception:  # noqa: BLE001  the figure must show even if its text cannot be measured (the test then says so)
-        return print_figure(fig, "png", bbox_inches="tight", base64=True, **kwargs)
-    metadata = {PNG_DPI_KEY: f"{fig.dpi:g}", PNG_FONT_KEY: "none" if smallest is None else f"{smallest:g}"}
-    return print_figure(fig, "png", bbox_inches="tight", base64=True, metadata=metadata, **kwargs)
-
-
-def _install_png_formatter(shell) -> bool:
-    from matplotlib.figure import Figure
-
-    formatter = shell.display_formatter.formatters["image/png"]
-    if formatter.type_printers.get(Figure) is _png_noting_fonts:
-        return False
-    formatter.for_type(Figure, _png_noting_fonts)
-    return True
-
-
-def record_figure_fonts() -> bool:
-    """In a Jupyter kernel, make every figure's PNG carry its dpi and the size of its smallest text; elsewhere do nothing.
-
-    The PNG's text chunks ``dae-dpi`` and ``dae-smallest-font-pt`` let the book's browser test work out how large
-    each figure's smallest text shows in the page (points x dpi / 72 x shown width / drawn width). Called when
-    this module is imported; returns whether it is active. matplotlib's inline backend sets its own PNG
-    formatter when it starts (or when ``%matplotlib`` or ``%config InlineBackend`` run): it is started first, and
-    the formatter is put back before each cell runs and after each one, before its figures are shown.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
-        return False
-    import matplotlib
-
-    if "inline" in str(matplotlib.get_backend()):
-        import matplotlib_inline.backend_inline  # noqa: F401  (it sets the inline formatter as it loads: first, so ours stays)
-
-    _install_png_formatter(shell)
-    if not getattr(shell, "_dae_png_fonts", False):
-        shell._dae_png_fonts = True
-        # Registered before the inline backend's own post_execute hook shows the cell's figures.
-        shell.events.register("pre_run_cell", lambda *_: _install_png_formatter(shell))
-        shell.events.register("post_execute", lambda: _install_png_formatter(shell))
-    return True
-
-
-record_figure_fonts()

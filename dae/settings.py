@@ -140,6 +140,6 @@ def setup(seed: int = 0, quick: bool | None = None) -> Settings:
     seed_everything(seed)
     make_repeatable()
     quiet_retracing_notes()
-    from . import plots  # noqa: F401  (from here on, every figure a chapter draws records its smallest text for the page test)
+    from . import figure_text  # noqa: F401  (from here on, every figure a chapter draws records its smallest text)
 
     return Settings(quick=quick, seed=int(seed), device=device_name())

@@ -675,7 +675,7 @@ def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, sc
 
 # Figures a reader can read: on a laptop (the text column is about 688 px at 1280 px) no figure shows larger
 # than it was drawn, and its smallest text shows at MIN_FIGURE_TEXT_PX or more. A PNG does not say what text
-# it holds, so dae.plots records it as each figure is drawn in a notebook (dae.plots.record_figure_fonts: text
+# it holds, so dae.plots records it as each figure is drawn in a notebook (dae.figure_text.record_figure_fonts: text
 # chunks with the dpi and the smallest font in points; dae.sliders does the same for its spectrograms). The page
 # shows a figure drawn W px wide at w px, so text of F points at D dpi shows F * D / 72 * w / W px tall.
 
@@ -710,7 +710,7 @@ def _png_text(html_root: Path, page_name: str, src: str) -> dict:
 
 def _figure_text_px(chunks: dict, natural: float, shown: float) -> float | None:
     """How tall the smallest text of a figure shows, in CSS px; None for a figure without text."""
-    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+    from dae.figure_text import PNG_DPI_KEY, PNG_FONT_KEY
 
     if chunks[PNG_FONT_KEY] == "none":
         return None
@@ -722,7 +722,7 @@ def _figure_text_px(chunks: dict, natural: float, shown: float) -> float | None:
 def test_figures_show_no_larger_than_drawn_and_their_text_reads_on_a_laptop(browser, server, html_root, page_name, scheme):
     """Each figure of a chapter at 1280 px: shown at most at the size it was drawn (a blown-up PNG blurs), and its
     smallest text, as the page shows it, at least MIN_FIGURE_TEXT_PX tall (computed from what the PNG records)."""
-    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+    from dae.figure_text import PNG_DPI_KEY, PNG_FONT_KEY
 
     with _offline_page(browser, server, page_name, 1280, scheme) as (page, errors):
         page.evaluate(IMAGES_JS)  # every image loaded
@@ -758,7 +758,7 @@ def _sample_figures():
     import numpy as np
     from conftest import speechlike
 
-    from dae import plots
+    from dae import plots, sound_plots
 
     rng = np.random.default_rng(0)
     digits = rng.random((12, 28, 28)).astype(np.float32)
@@ -775,8 +775,8 @@ def _sample_figures():
         "autoencoder_diagram": lambda: plots.autoencoder_diagram((784, 512, 256, 32, 256, 512, 784), title=title),
         "code_scatter": lambda: plots.code_scatter(rng.normal(size=(100, 2)), rng.integers(0, 10, 100), title=title),
         "metric_sweep": lambda: plots.metric_sweep([2, 4, 8], {"one": [1, 2, 3], "two": [2, 3, 4]}, "code size", "PSNR (dB)", title),
-        "plot_spectrograms": lambda: plots.plot_spectrograms(sounds, 8000, ncols=5, height=2.4, width=3.4),
-        "mel_panels": lambda: plots.mel_panels(mel, title, 8000),
+        "plot_spectrograms": lambda: sound_plots.plot_spectrograms(sounds, 8000, ncols=5, height=2.4, width=3.4),
+        "mel_panels": lambda: sound_plots.mel_panels(mel, title, 8000),
     }
 
 
@@ -792,11 +792,11 @@ def test_dae_plots_figures_fit_the_column_with_readable_text(kind):
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    from dae import plots
+    from dae import figure_text, plots
 
     fig = _sample_figures()[kind]()
     try:
-        smallest = plots.smallest_font_pt(fig)
+        smallest = figure_text.smallest_font_pt(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         drawn = Image.open(buffer).size[0]
@@ -819,7 +819,7 @@ def test_figures_record_their_text_in_a_notebook(tmp_path):
     from nbclient import NotebookClient
     from PIL import Image
 
-    from dae.plots import PNG_DPI_KEY, PNG_FONT_KEY
+    from dae.figure_text import PNG_DPI_KEY, PNG_FONT_KEY
 
     cells = [
         "import matplotlib.pyplot as plt\nimport numpy as np\nimport dae.plots",

@@ -11,7 +11,7 @@ import pytest
 from conftest import speechlike as _speechlike
 from matplotlib.figure import Figure
 
-from dae import plots, sound
+from dae import plots, sound, sound_plots
 
 SR = 8000
 
@@ -179,7 +179,7 @@ def _embedded_wav(html: str) -> tuple[np.ndarray, int]:
 
 
 def test_player_embeds_the_sound_as_a_data_uri(clean):
-    html = plots.player(clean, SR)._repr_html_()
+    html = sound_plots.player(clean, SR)._repr_html_()
     assert "<audio" in html and "data:audio/wav;base64," in html and "http" not in html
     decoded, rate = _embedded_wav(html)
     assert rate == SR and decoded.shape == clean.shape
@@ -187,10 +187,10 @@ def test_player_embeds_the_sound_as_a_data_uri(clean):
 
 
 def test_player_without_normalisation_keeps_the_level_and_refuses_clipping(clean):
-    decoded, _ = _embedded_wav(plots.player(clean, SR, normalize=False)._repr_html_())
+    decoded, _ = _embedded_wav(sound_plots.player(clean, SR, normalize=False)._repr_html_())
     np.testing.assert_allclose(decoded, clean, atol=1e-4)
     with pytest.raises(ValueError, match="peak"):
-        plots.player(clean * 10, SR, normalize=False)
+        sound_plots.player(clean * 10, SR, normalize=False)
 
 
 def test_player_of_silence_is_silent_without_warnings():
@@ -198,19 +198,19 @@ def test_player_of_silence_is_silent_without_warnings():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        decoded, _ = _embedded_wav(plots.player(np.zeros(800, np.float32), SR)._repr_html_())
+        decoded, _ = _embedded_wav(sound_plots.player(np.zeros(800, np.float32), SR)._repr_html_())
     assert not np.any(decoded)
 
 
 def test_players_read_their_clips_length_as_the_page_loads(clean):
     # Without it Chromium shows "0:00 / 0:00" on a short embedded clip until it is played.
-    assert '<audio preload="metadata"' in plots.player(clean, SR)._repr_html_()
-    html = plots.players({"a": clean, "b": clean * 0.5}, SR).data
+    assert '<audio preload="metadata"' in sound_plots.player(clean, SR)._repr_html_()
+    html = sound_plots.players({"a": clean, "b": clean * 0.5}, SR).data
     assert html.count("<audio") == html.count('<audio preload="metadata"') == 2
 
 
 def test_players_share_one_scale_so_loudness_compares(clean):
-    html = plots.players({"loud": clean * 2, "quiet <i>": clean * 0.5}, SR).data
+    html = sound_plots.players({"loud": clean * 2, "quiet <i>": clean * 0.5}, SR).data
     assert "quiet &lt;i&gt;" in html  # labels are escaped
     first, second = html.split("<tr>")[1:]
     loud, _ = _embedded_wav(first)
@@ -226,7 +226,7 @@ def test_plot_spectrograms_draws_one_labelled_panel_per_signal_and_one_colour_ba
         "noisy": sound.noisy_mixture(clean, "white", 0.0, SR, seed=0),
         "hum": sound.noisy_mixture(clean, "hum", 0.0, SR, seed=0),
     }
-    fig = plots.plot_spectrograms(signals, SR, kind=kind, ncols=2)
+    fig = sound_plots.plot_spectrograms(signals, SR, kind=kind, ncols=2)
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
     assert [ax.get_title() for ax in panels] == list(signals)
     assert all(ax.get_xlabel() == "time (s)" and ax.get_ylabel() == ylabel for ax in panels)
@@ -239,16 +239,40 @@ def test_plot_spectrograms_draws_one_labelled_panel_per_signal_and_one_colour_ba
 
 def test_plot_spectrograms_rejects_bad_arguments(clean):
     with pytest.raises(ValueError, match="kind"):
-        plots.plot_spectrograms({"a": clean}, SR, kind="cqt")
+        sound_plots.plot_spectrograms({"a": clean}, SR, kind="cqt")
     with pytest.raises(ValueError, match="non-empty"):
-        plots.plot_spectrograms({}, SR)
+        sound_plots.plot_spectrograms({}, SR)
 
 
 def test_mel_panels_share_one_scale_and_label_each_panel():
     rng = np.random.default_rng(0)
     loud, quiet = rng.random((64, 40)) * 100, rng.random((64, 40))
-    fig = plots.mel_panels({"loud": loud, "quiet": quiet}, "two panels", 8000)
+    fig = sound_plots.mel_panels({"loud": loud, "quiet": quiet}, "two panels", 8000)
     images = [ax.collections[0] for ax in fig.axes[:2]]  # the two panels, not the colour bar
     assert [ax.get_title() for ax in fig.axes[:2]] == ["loud", "quiet"]
     assert len({image.get_clim() for image in images}) == 1  # one colour scale for all panels
+    matplotlib.pyplot.close(fig)
+
+
+def test_settings_grid_draws_each_methods_measure_against_snr(tmp_path, monkeypatch):
+    from dae import results
+
+    monkeypatch.setenv("DAE_RESULTS_DIR", str(tmp_path))
+
+    class Quick:
+        quick, device, seed = True, "CPU", 0
+
+    record = results.Recorder("grid", Quick())
+    for kind in ("white", "hum"):
+        for snr in (-5, 0, 5):
+            record.add(setting=f"{kind}_{snr}dB", method="noisy input", kind="noisy", si_sdr_db=float(snr))
+            record.add(setting=f"{kind}_{snr}dB", method="model", kind="model", si_sdr_db=snr + (3.0 if kind == "white" else 1.0))
+    fig = sound_plots.settings_grid(
+        record, ["white", "hum"], (-5, 0, 5), {"noisy input": ("k", "o"), "model": ("C0", "D")}, {"si_sdr_db": "SI-SDR (dB)"}, "title"
+    )
+    axes = fig.axes
+    assert len(axes) == 2 and [ax.get_title() for ax in axes] == ["white", "hum"]
+    lines = {line.get_label(): line.get_ydata().tolist() for line in axes[1].get_lines()}
+    assert lines == {"noisy input": [-5.0, 0.0, 5.0], "model": [-4.0, 1.0, 6.0]}
+    assert fig.get_figwidth() <= plots.MAX_WIDTH
     matplotlib.pyplot.close(fig)

@@ -333,11 +333,11 @@ def test_static_audio_html_ids_are_unique_and_names_escaped(clip):
 def test_wav_data_uri_matches_the_notebook_player(clip):
     import base64
 
-    from dae import plots
+    from dae import sound_plots
 
     clean = clip[0]
     uri = sliders.wav_data_uri(clean, SR)
-    assert base64.b64decode(uri.split(",", 1)[1]) == plots.player(clean, SR).data  # the same bytes
+    assert base64.b64decode(uri.split(",", 1)[1]) == sound_plots.player(clean, SR).data  # the same bytes
     quieter = _wav(sliders.wav_data_uri(clean, SR, peak=2 * float(np.abs(clean).max())))[3]
     assert np.abs(quieter).max() == 32767 // 2
     with pytest.raises(ValueError, match="peak of 2"):

@@ -29,7 +29,7 @@ NOISY_NAME = "noisy input"  # the label of the unprocessed mixture among a frame
 SPECTROGRAM_SIZE = (3.2, 2.0)  # inches, for the static block's pictures
 SPECTROGRAM_DPI = 90  # 288 x 180 pixels: two panels a row in the book's column, one on a phone, players wide enough to use
 SPECTROGRAM_FONT_PT = 8  # 10 px at this dpi, shown at its own size
-SPECTROGRAM_RANGE_DB = 80.0  # colours span this many dB below the loudest bin, as in dae.plots.plot_spectrograms
+SPECTROGRAM_RANGE_DB = 80.0  # colours span this many dB below the loudest bin, as in dae.sound_plots.plot_spectrograms
 
 
 def si_sdr_text(score: float) -> str:
@@ -131,7 +131,7 @@ def wav_data_uri(samples, sr: int, peak: float | None = None) -> str:
     """Mono float samples (samples,) divided by ``peak`` -> a 'data:audio/wav;base64,...' URI of a 16-bit PCM WAV.
 
     ``peak`` defaults to the samples' own largest magnitude: the bytes are then those of
-    ``dae.plots.player(samples, sr)`` (``IPython.display.Audio`` with normalize=True: samples / peak * 32767,
+    ``dae.sound_plots.player(samples, sr)`` (``IPython.display.Audio`` with normalize=True: samples / peak * 32767,
     truncated to int16). A larger shared ``peak`` plays several clips at one loudness; a smaller one is an error.
     """
     import wave
@@ -140,7 +140,7 @@ def wav_data_uri(samples, sr: int, peak: float | None = None) -> str:
     samples = check_audio(samples, "samples").astype(np.float64)
     largest = float(np.abs(samples).max())
     if peak is None:
-        peak = largest if largest > 0 else 1.0  # a silent clip plays as it is, as in dae.plots.player
+        peak = largest if largest > 0 else 1.0  # a silent clip plays as it is, as in dae.sound_plots.player
     if isinstance(peak, bool) or not isinstance(peak, (int, float, np.integer, np.floating)) or not np.isfinite(peak) or peak <= 0:
         raise ValueError(f"peak must be a positive number (the level that plays at full scale), got {peak!r}")
     if largest > peak * (1 + 1e-9):
@@ -170,7 +170,7 @@ class _SpectrogramPictures:
         from matplotlib.ticker import MaxNLocator
         from PIL.PngImagePlugin import PngInfo
 
-        from ..plots import PNG_DPI_KEY, PNG_FONT_KEY, smallest_font_pt
+        from ..figure_text import PNG_DPI_KEY, PNG_FONT_KEY, smallest_font_pt
 
         self.fig = Figure(figsize=SPECTROGRAM_SIZE, dpi=SPECTROGRAM_DPI)
         ax = self.fig.add_subplot()
@@ -222,7 +222,7 @@ def static_audio_html(
     clean and noise (samples,) floats at ``sr`` Hz; ``snr_db`` picks the starting position (the nearest grid SNR).
     Each position embeds 1 + len(denoisers) clips (16-bit WAV, 2 bytes a sample, a third more as base64) and as
     many spectrograms, plus the clean clip once: keep clips short (about 5 s at 8 kHz is ~0.1 MB a clip).
-    One loudness factor for the whole block (the loudest sample of any clip at full scale, as ``dae.plots.players``
+    One loudness factor for the whole block (the loudest sample of any clip at full scale, as ``dae.sound_plots.players``
     does for one table) and one dB colour scale keep the clips and pictures comparable across positions.
     """
     data = static_audio_frames(clean, noise, denoisers, sr, snrs=snrs)
