@@ -101,6 +101,8 @@ def test_notebooks_keep_only_checked_outputs(path):
         tags = cell.get("metadata", {}).get("tags", [])
         assert "nbval-check-output" in tags, f"{path.name}: a cell keeps outputs nbval does not check"
         assert all(o["output_type"] == "stream" for o in cell["outputs"]), f"{path.name}: only text outputs belong in git"
+        # nbval skips a stored output whose cell has no execution count ("Unrun reference cell has outputs").
+        assert isinstance(cell.get("execution_count"), int), f"{path.name}: a checked cell has outputs but no execution count"
     assert path.stat().st_size < 300_000, f"{path.name} is {path.stat().st_size} bytes"
 
 
