@@ -370,19 +370,24 @@ def test_static_slider_text_reads_in_both_themes(visits, page, scheme):
 
 
 @contextlib.contextmanager
-def bare_page(browser, block):
-    """``block`` alone in a blank offline page (every request refused): yields (page, console errors)."""
-    context = browser.new_context(viewport=VIEWPORT)
+def offline_page(browser, html: str, viewport=VIEWPORT):
+    """``html`` in a blank offline page (every request refused): yields (page, console errors)."""
+    context = browser.new_context(viewport=viewport)
     context.route("**/*", lambda r: r.abort())
     page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.set_content(f"<!doctype html><html><body>{block}</body></html>")
+        page.set_content(html)
         yield page, errors
     finally:
         context.close()
+
+
+def bare_page(browser, block):
+    """``block`` alone in a blank offline page: yields (page, console errors)."""
+    return offline_page(browser, f"<!doctype html><html><body>{block}</body></html>")
 
 
 def test_static_slider_block_works_on_its_own(browser, images):
@@ -848,21 +853,13 @@ PAGE_CSS = (ROOT / "_ext" / "static" / "dae-page.css").read_text()
 @contextlib.contextmanager
 def _article_page(browser, body: str, width: int):
     """``body`` inside the book's article markup, with the book's page script and styles, in a blank offline page."""
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.route("**/*", lambda r: r.abort())
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        page.set_content(
-            f"<!doctype html><html><head><style>{PAGE_CSS} img {{ max-width: 100%; }}</style></head>"
-            f'<body><main class="bd-article">{body}</main></body></html>'
-        )
+    html = (
+        f"<!doctype html><html><head><style>{PAGE_CSS} img {{ max-width: 100%; }}</style></head>"
+        f'<body><main class="bd-article">{body}</main></body></html>'
+    )
+    with offline_page(browser, html, {"width": width, "height": 800}) as (page, errors):
         page.add_script_tag(content=OUTPUTS_JS)
         yield page, errors
-    finally:
-        context.close()
 
 
 def _png_uri(width: int, height: int) -> str:
