@@ -67,7 +67,7 @@ def tutorial_dense(settings) -> Recipe:
         loss="mse",
         chapter=chapter,
         tutorial=Schedule(epochs=30, batch_size=32, learning_rate=0.001, optimizer="adamax"),
-        other_noise=replace(chapter, epochs=settings.choose(full=10, quick=4)),
+        other_noise=replace(chapter, epochs=settings.choose(full=10, quick=3)),
     )
 
 
