@@ -1,5 +1,6 @@
-"""Measuring denoisers the same way in every chapter: one table per noise setting (images or sound), and a
-robustness sweep over noise levels. Classical parameters are always chosen on validation images."""
+"""Measuring denoisers the same way in every chapter: one table per noise setting (images or sound), a sweep of
+every sound setting, its tables by measure and by recording, and a robustness sweep over noise levels. Classical
+parameters are always chosen on validation images."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ def noise_setting_table(
     return classical
 
 
+def timed(run: Callable):
+    """Call ``run()`` and return ``(its result, the seconds it took)``."""
+    start = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - start
+
+
+ORACLES = {"ideal ratio mask": masks.ideal_ratio_mask, "ideal phase-sensitive mask": masks.ideal_phase_sensitive_mask}
+
+
 def sound_setting_table(
     record,
     setting: str,
@@ -47,25 +58,97 @@ def sound_setting_table(
     denoisers: Mapping[str, tuple[str, Callable]],
     sr: int,
     measures: Sequence[str] = audio_metrics.SPEECH_MEASURES,
+    per_item: dict | None = None,
 ) -> dict[str, list[np.ndarray]]:
-    """Record one sound setting: the noisy input (clean + noise), each denoiser and the ideal ratio mask.
+    """Record one sound setting: the noisy input (clean + noise), each denoiser and the two oracle masks (``ORACLES``).
 
     ``denoisers`` maps a name to ``(kind, denoise)``, where ``denoise`` takes the list of noisy signals and
-    returns a list of outputs; each is timed. ``measures`` are the mean scores recorded (default SI-SDR,
-    STOI, PESQ). Returns every method's outputs by name, the noisy input under ``"noisy input"``.
+    returns a list of outputs; each is timed. ``measures`` are the scores recorded (default SI-SDR, STOI, PESQ),
+    each as its mean over the clips and the half-width of its 95 % interval. ``per_item``, if given, receives
+    ``{method: {measure: array of one score per clip}}``. Returns every method's outputs by name, the noisy
+    input under ``"noisy input"``.
     """
     if len(clean) != len(noises):
         raise ValueError(f"clean and noises must pair up, got {len(clean)} clean signals and {len(noises)} noises")
     noisy = [c + n for c, n in zip(clean, noises)]
     outputs = {"noisy input": noisy}
-    record.add(setting=setting, method="noisy input", kind="noisy", **audio_metrics.evaluate(clean, noisy, sr, measures))
-    oracle = ("oracle", lambda _: [masks.ideal_ratio_mask(c, n) for c, n in zip(clean, noises)])
-    for name, (kind, denoise) in {**denoisers, "ideal ratio mask": oracle}.items():
+    oracles = {name: ("oracle", lambda _, mask=mask: [mask(c, n) for c, n in zip(clean, noises)]) for name, mask in ORACLES.items()}
+    for name, (kind, denoise) in {"noisy input": ("noisy", None), **denoisers, **oracles}.items():
         start = time.perf_counter()
-        outputs[name] = denoise(noisy)
-        seconds = time.perf_counter() - start
-        record.add(setting=setting, method=name, kind=kind, seconds=seconds, **audio_metrics.evaluate(clean, outputs[name], sr, measures))
+        if denoise is not None:
+            outputs[name] = denoise(noisy)
+        seconds = None if denoise is None else time.perf_counter() - start
+        scores = audio_metrics.scores(clean, outputs[name], sr, measures)
+        record.add(setting=setting, method=name, kind=kind, seconds=seconds, **scores)
+        if per_item is not None:
+            per_item[name] = scores
     return outputs
+
+
+def sound_sweep(
+    record,
+    clean: Sequence[np.ndarray],
+    noise_for: Callable[[str, int, float], np.ndarray],
+    kinds: Sequence[str],
+    snrs: Sequence[float],
+    denoisers: Mapping[str, tuple[str, Callable]],
+    sr: int,
+    measures: Sequence[str] = audio_metrics.SPEECH_MEASURES,
+    extra: Mapping[str, Mapping[str, tuple[str, Callable]]] | None = None,
+    keep: Sequence[str] = (),
+    log=print,
+) -> tuple[dict, dict]:
+    """:func:`sound_setting_table` for every noise kind and SNR, settings named ``<kind>_<snr>dB``.
+
+    ``noise_for(kind, k, snr)`` is the noise of clip ``k``; ``extra`` adds denoisers to some settings only
+    (name them by setting). Returns ``(outputs, per_item)``: the outputs of the settings in ``keep`` and, for
+    every setting, ``{method: {measure: one score per clip}}``. ``log`` gets one line per setting (``None``: silent).
+    """
+    extra = extra or {}
+    kept, per_item = {}, {}
+    for kind in kinds:
+        for snr in snrs:
+            setting, start = f"{kind}_{snr}dB", time.perf_counter()
+            noises = [noise_for(kind, k, snr) for k in range(len(clean))]
+            per_item[setting] = {}
+            outputs = sound_setting_table(record, setting, clean, noises, {**denoisers, **extra.get(setting, {})}, sr, measures, per_item[setting])
+            if setting in keep:
+                kept[setting] = outputs
+            if log is not None:
+                first = measures[0]
+                line = ", ".join(f"{name} {float(np.mean(s[first])):.1f}" for name, s in per_item[setting].items())
+                log(f"{setting:>11}: {first} {line} ({time.perf_counter() - start:.0f} s)")
+    return kept, per_item
+
+
+def measure_table(record, measure: str, methods: Sequence[str], settings: Sequence[str]):
+    """One recorded measure as a DataFrame: a row per setting (in ``settings``' order), a column per method (``methods``)."""
+    frame = record.table()
+    if frame.empty or measure not in frame:
+        raise ValueError(f"nothing recorded has {measure!r}")
+    table = frame.dropna(subset=[measure]).pivot(index="setting", columns="method", values=measure)
+    return table.reindex(index=list(settings), columns=list(methods))
+
+
+def spread_by_group(per_item: Mapping[str, Mapping[str, Mapping[str, np.ndarray]]], groups: Sequence[str], setting: str, measure: str):
+    """Per group (say, per recording) the mean of ``measure`` over its clips in one setting: a DataFrame, a row per method.
+
+    ``per_item`` is :func:`sound_sweep`'s second result; ``groups`` names the group of each clip, in order.
+    The columns are the groups in order of first appearance, then ``"lowest"`` and ``"highest"``.
+    """
+    import pandas as pd
+
+    if setting not in per_item:
+        raise ValueError(f"no scores for setting {setting!r}; have {sorted(per_item)}")
+    names = list(dict.fromkeys(groups))
+    rows = {}
+    for method, scores in per_item[setting].items():
+        values = np.asarray(scores[measure])
+        if len(values) != len(groups):
+            raise ValueError(f"{method!r} has {len(values)} scores but groups names {len(groups)} clips")
+        means = {g: float(values[[h == g for h in groups]].mean()) for g in names}
+        rows[method] = {**means, "lowest": min(means.values()), "highest": max(means.values())}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def best_classical(classical: Mapping[str, baselines.ClassicalResult]) -> str:

@@ -56,6 +56,21 @@ def phase_sensitive_mask(clean, noise) -> np.ndarray:
     return np.clip(mask, 0.0, 1.0).astype(np.float32)
 
 
+def ideal_phase_sensitive_mask(clean, noise) -> np.ndarray:
+    """Oracle: the noisy STFT (clean + noise) times the phase-sensitive mask, back to float32 audio of the same length.
+
+    The best any mask in [0, 1] can do while keeping the noisy phase; like :func:`ideal_ratio_mask`, a yardstick.
+    """
+    clean, noise = check_audio(clean, "clean"), check_audio(noise, "noise")
+    mask = phase_sensitive_mask(clean, noise)
+    noisy = clean.astype(np.float64) + noise.astype(np.float64)
+    return istft(mask * stft(noisy.astype(np.float32)), len(clean))
+
+
+# The training targets a mask model can learn: name -> function of (clean, noise) giving a (129, frames) mask.
+TARGETS = {"phase-sensitive": phase_sensitive_mask, "ratio": ratio_mask}
+
+
 # --- a mask model's input and its training data ------------------------------------------------
 
 
@@ -76,21 +91,26 @@ def mask_features(noisy) -> np.ndarray:
     return stft_log_magnitude(scale_to_rms(noisy))
 
 
-def training_patches(utterances, pools, width: int, seed, snr_range=(-7.5, 12.5), kinds=NOISE_KINDS, sr: int = SAMPLE_RATE):
+def training_patches(
+    utterances, pools, width: int, seed, snr_range=(-7.5, 12.5), kinds=NOISE_KINDS, sr: int = SAMPLE_RATE, target: str = "phase-sensitive"
+):
     """One fresh random mixture per clean utterance, cut into patches: (features, masks), each (N, 129, width).
 
     For each utterance a noise kind is drawn from ``kinds`` and an SNR uniformly from ``snr_range`` (dB);
     ``pools[k]`` is the babble pool of utterance ``k`` (other speakers' recordings). The features are
-    :func:`mask_features` of the mixture, the targets its :func:`phase_sensitive_mask`; both are cut into
-    non-overlapping patches from a random first frame, so each call shows the model new noise and new cuts.
+    :func:`mask_features` of the mixture, the targets its mask named by ``target`` (a key of ``TARGETS``:
+    :func:`phase_sensitive_mask` or :func:`ratio_mask`); both are cut into non-overlapping patches from a
+    random first frame, so each call shows the model new noise and new cuts.
     """
     rng, (low, high), width = _check_training_patches(utterances, pools, width, seed, snr_range, kinds)
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {sorted(TARGETS)}, got {target!r}")
     features, masks = [], []
     for clean, pool in zip(utterances, pools):
         kind = kinds[rng.integers(len(kinds))]
         noise = make_noise(kind, len(clean), sr, int(rng.integers(2**31)), pool)
         noise = scale_to_snr(clean, noise, float(rng.uniform(low, high)))
-        feature, mask = mask_features(clean + noise), phase_sensitive_mask(clean, noise)
+        feature, mask = mask_features(clean + noise), TARGETS[target](clean, noise)
         start = int(rng.integers(min(width, feature.shape[1])))
         features.append(patches(feature[:, start:], width, width))
         masks.append(patches(mask[:, start:], width, width))
@@ -137,7 +157,7 @@ def apply_mask(mask, noisy) -> np.ndarray:
 
 
 def mask_to_mel_audio(mask, noisy, seed: int = 0) -> np.ndarray:
-    """Back to sound as Chapter 4's one-clip recipe goes: the masked magnitude as a mel spectrogram, then ``mel_to_stft``
+    """Back to sound as the one-clip recipe goes: the masked magnitude as a mel spectrogram, then ``mel_to_stft``
     and Griffin-Lim; float32.
 
     The noisy phase is thrown away with the linear frequencies; Griffin-Lim (seeded) invents a new phase.

@@ -12,7 +12,7 @@ from pathlib import Path
 from .results import load, results_dir
 
 # Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
-BUDGET_MINUTES = {"ch01_autoencoder_basics": 4, "ch02_shallow_denoising": 6, "ch03_convolutional": 12, "ch04_speech": 10, "ch05_animals": 8}
+BUDGET_MINUTES = {"ch01_autoencoder_basics": 4, "ch02_shallow_denoising": 6, "ch03_convolutional": 12, "ch04_picture": 2, "ch05_speech": 10, "ch06_animals": 8, "ch07_denoisers_that_generate": 10}
 
 IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
 SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
@@ -85,7 +85,7 @@ def markdown_table(records: dict[str, dict]) -> str:
 
 
 def chapter_title(key: str) -> str:
-    """'ch04_speech' -> 'Chapter 4: speech'; other names unchanged."""
+    """'ch05_speech' -> 'Chapter 5: speech'; other names unchanged."""
     if len(key) > 5 and key[:2] == "ch" and key[2:4].isdigit() and key[4] == "_":
         return f"Chapter {int(key[2:4])}: {key[5:].replace('_', ' ')}"
     return key
@@ -114,16 +114,18 @@ HEADLINES = {
     "ch01_autoencoder_basics": ("clean", "psnr_db"),
     "ch02_shallow_denoising": ("gauss0.2", "psnr_db"),
     "ch03_convolutional": ("gauss_shift0.5", "psnr_db"),
-    "ch04_speech": ("white_0dB", "si_sdr_db"),
-    "ch05_animals": ("white_0dB", "si_sdr_db"),
+    "ch05_speech": ("white_0dB", "si_sdr_db"),
+    "ch06_animals": ("white_0dB", "si_sdr_db"),
 }
 # The chapters' titles as the table of contents gives them.
 CHAPTER_TITLES = {
     "ch01_autoencoder_basics": "1. Autoencoder basics",
     "ch02_shallow_denoising": "2. Denoising with a shallow autoencoder",
     "ch03_convolutional": "3. Convolutional autoencoders",
-    "ch04_speech": "4. Speech denoising",
-    "ch05_animals": "5. Cats and dogs",
+    "ch04_picture": "4. Sound as a picture",
+    "ch05_speech": "5. A mask denoiser for speech",
+    "ch06_animals": "6. Cats and dogs",
+    "ch07_denoisers_that_generate": "7. Denoisers that generate",
 }
 MEASURE_NAMES = {"psnr_db": "PSNR", "si_sdr_db": "SI-SDR"}  # both in dB
 MODEL_KINDS = ("model", "seed-model")  # trained networks: the chapter's own and the recipes it reproduces

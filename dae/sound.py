@@ -1,4 +1,4 @@
-"""Sound and its noise: resampling, the four noises the sound chapters use (white, pink, babble, hum), each as
+"""Sound and its noise: resampling, writing a WAV file and reading it back, the four noises the sound chapters use (white, pink, babble, hum), each as
 unit-RMS float32 samples drawn from a seed, and mixing a noise into a clean signal at an exact signal-to-noise
 ratio; audio is a 1-D float array, nominally in [-1, 1]."""
 
@@ -22,6 +22,23 @@ def resample(audio, orig_sr: int, target_sr: int) -> np.ndarray:
     if orig_sr == target_sr:
         return audio.astype(np.float32)
     return librosa.resample(audio.astype(np.float32), orig_sr=orig_sr, target_sr=target_sr, res_type="soxr_hq")
+
+
+def wav_round_trip(audio, sr: int, path) -> np.ndarray:
+    """Write ``audio`` to the WAV file ``path`` (16-bit PCM, parent folders made) and read it back: float32, same length."""
+    from pathlib import Path
+
+    import soundfile
+
+    audio, sr, path = check_audio(audio), check_rate(sr), Path(path)
+    if path.suffix.lower() != ".wav":
+        raise ValueError(f"path must name a .wav file, got {str(path)!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    soundfile.write(path, np.clip(audio, -1.0, 1.0), sr, subtype="PCM_16")
+    back, rate = soundfile.read(path, dtype="float32")
+    if rate != sr or len(back) != len(audio):
+        raise ValueError(f"{path} read back {len(back)} samples at {rate} Hz, wrote {len(audio)} at {sr} Hz")
+    return back
 
 
 # --- noise -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Sound as the chapters show it: spectrograms side by side, mel panels, a grid of measures against the input's
-SNR, and audio players that work in a static page (each figure returned as a Figure). Figures keep the sizes and
-text of :mod:`dae.plots`."""
+"""Sound as the chapters show it: spectrograms side by side, mel panels, masks side by side, the mask denoiser's
+pipeline drawn, a grid of measures against the input's SNR, sounds' traits as a scatter plot, and audio players
+that work in a static page (each figure returned as a Figure). Figures keep the sizes and text of :mod:`dae.plots`."""
 
 from __future__ import annotations
 
@@ -183,4 +183,109 @@ def settings_grid(record, noises, snrs, methods: Mapping[str, tuple[str, str]], 
     fig.supxlabel("SNR of the input (dB)", fontsize=10)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0), ncols=2, fontsize=9)
     fig.suptitle(wrap(title, MAX_WIDTH), fontsize=TITLE_PT)
+    return fig
+
+
+def mask_panels(panels: Mapping[str, np.ndarray], title: str | None = None, sr: int = 8000, hop: int = HOP):
+    """Masks or [0, 1] features (129, frames) stacked one above the other on one 0-1 colour scale (magma); the Figure."""
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError("panels must be a non-empty mapping of title → (freq, frames) array in [0, 1]")
+    sr = check_rate(sr)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(MAX_WIDTH, 1.9 * len(panels) + 0.4), layout="constrained", sharex=True, squeeze=False)
+    axes = axes[:, 0]
+    for ax, (name, values) in zip(axes, panels.items()):
+        values = np.asarray(values)
+        if values.ndim != 2:
+            raise ValueError(f"panel {name!r} must be a (freq, frames) array, got shape {values.shape}")
+        extent = (0, values.shape[1] * hop / sr, 0, sr / 2000)
+        image = ax.imshow(values, origin="lower", aspect="auto", extent=extent, cmap="magma", vmin=0, vmax=1)
+        _label_panel(ax, name, MAX_WIDTH, xlabel="time (s)" if ax is axes[-1] else "", ylabel="frequency (kHz)")
+    bar = fig.colorbar(image, ax=axes, label="value on the 0-1 scale")
+    bar.ax.tick_params(labelsize=MIN_FONT_PT)
+    if title:
+        fig.suptitle(wrap(title, MAX_WIDTH), fontsize=TITLE_PT)
+    return fig
+
+
+PIPELINE = ("noisy wave", "STFT", "log-magnitude", "network", "mask", "mask × noisy STFT", "inverse STFT", "denoised wave")
+
+
+def pipeline_diagram(title: str | None = None):
+    """The mask denoiser drawn: wave → STFT → log-magnitude → network → mask × noisy STFT → inverse STFT → wave.
+
+    Two rows of boxes (``PIPELINE``, each box's gid ``"box"``), arrows between them (gid ``"flow"``) and one from
+    the STFT to the multiplication, which keeps the noisy phase. Returns the Figure, ``MAX_WIDTH`` wide.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH, 2.9))
+    top, bottom, box_w, box_h = 2.0, 0.55, 1.45, 0.55
+    xs_top, xs_bottom = (0.9, 2.75, 4.6, 6.45), (6.45, 4.6, 2.75, 0.9)
+    places = dict(zip(PIPELINE, [(x, top) for x in xs_top] + [(x, bottom) for x in xs_bottom]))
+    colours = {"network": "#fdd0a2", "mask": "#c7e9c0", "noisy wave": "0.88", "denoised wave": "0.88"}
+    for name, (x, y) in places.items():
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, y - box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.03",
+                facecolor=colours.get(name, "#c6dbef"),
+                edgecolor="0.3",
+                gid="box",
+            )
+        )
+        ax.text(x, y, name.replace(" × ", " ×\n"), ha="center", va="center", fontsize=9)  # the long step on two lines
+
+    def arrow(a, b, label=None, dx=0.0, dy=0.0, ha="center"):
+        (xa, ya), (xb, yb) = places[a], places[b]
+        if ya == yb:
+            start, end = (xa + np.sign(xb - xa) * box_w / 2, ya), (xb - np.sign(xb - xa) * box_w / 2, yb)
+        else:
+            start, end = (xa, ya - box_h / 2), (xb, yb + box_h / 2)
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, color="0.25", lw=1.2, gid="flow"))
+        if label:
+            ax.text((start[0] + end[0]) / 2 + dx, (start[1] + end[1]) / 2 + dy, label, ha=ha, va="center", fontsize=8, color="0.25")
+
+    for a, b in zip(PIPELINE, PIPELINE[1:]):
+        arrow(a, b)
+    arrow("STFT", "mask × noisy STFT", "noisy STFT,\nphase kept", dx=0.08, ha="left")
+    ax.text(places["network"][0] + 0.08, (top + bottom) / 2, "one value in [0, 1]\nper bin", ha="left", va="center", fontsize=8, color="0.25")
+    ax.set(xlim=(0, 7.35), ylim=(0.1, 2.45))
+    ax.axis("off")
+    if title:
+        ax.set_title(wrap(title, MAX_WIDTH), fontsize=TITLE_PT)
+    return fig
+
+
+def traits_scatter(table, x: str = "loud (% of time)", y: str = "median pitch (Hz)", label: str = "label", title: str | None = None):
+    """Each clip of ``table`` (a DataFrame, one row per clip) a point: ``y`` against ``x``, marked by ``label``; the Figure.
+
+    ``y`` is drawn on a log scale; clips whose ``y`` is NaN (no clear pitch) sit on a strip below the axis.
+    """
+    for column in (x, y, label):
+        if column not in table:
+            raise ValueError(f"table has no column {column!r}; columns: {list(table.columns)}")
+    styles = {"cat": ("C1", "o"), "dog": ("C0", "s"), "speech": ("k", "*")}
+    fig, (ax, strip) = plt.subplots(2, 1, figsize=(5.2, 4.0), height_ratios=(5, 1), sharex=True, layout="constrained")
+    for name, group in table.groupby(label, sort=False):
+        colour, marker = styles.get(name, ("C2", "D"))
+        pitched, unpitched = group[group[y].notna()], group[group[y].isna()]
+        ax.scatter(pitched[x], pitched[y], color=colour, marker=marker, s=60 if marker == "*" else 36, label=name)
+        strip.scatter(unpitched[x], np.zeros(len(unpitched)), color=colour, marker=marker, s=36, facecolors="none")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ScalarFormatter())  # 200, not 2 x 10^2
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_yticks([t for t in (50, 100, 200, 500, 1000, 2000) if table[y].min() / 1.5 <= t <= table[y].max() * 1.5])
+    ax.set_ylabel(y, fontsize=9)
+    ax.legend(fontsize=9, loc="center right")
+    strip.set_yticks([0], ["no clear\npitch"])
+    strip.set_xlabel(x, fontsize=9)
+    for a in (ax, strip):
+        a.grid(alpha=0.3)
+        a.tick_params(labelsize=MIN_FONT_PT)
+    if title:
+        fig.suptitle(wrap(title, 5.2), fontsize=TITLE_PT)
     return fig

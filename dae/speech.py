@@ -1,6 +1,6 @@
-"""Chapter 4's speech denoiser as a recipe: its training utterances, its mask model and its training loop.
+"""Chapter 5's speech denoiser as a recipe: its training utterances, its mask model and its training loop.
 
-Chapter 4 teaches each step and calls :func:`trained_mask_model`; later chapters call it too and get
+Chapter 5 teaches each step and calls :func:`trained_mask_model`; later chapters call it too and get
 the same model, loaded from the model cache (:mod:`dae.cache`) when this build has already trained it,
 trained on the spot otherwise.
 """
@@ -139,28 +139,33 @@ def train_mask_model(
     learning_rate: float = LEARNING_RATE,
     first=None,
     weighted: bool = False,
+    target: str = "phase-sensitive",
     log=print,
 ) -> dict:
     """Train ``denoiser`` on one fresh noisy mixture per utterance each epoch; returns ``{"loss": [...], "epoch_seconds": [...]}``.
 
-    Mean squared error against the phase-sensitive mask, Adam on a cosine schedule (:func:`dae.train.cosine_adam`).
-    ``weighted=True`` weighs each bin's error by its noisy energy (:func:`energy_weights`), so the loud bins,
-    which make up most of the sound, count most. ``first`` is epoch 0's ``(features, masks)`` if already made
-    (:func:`dae.masks.training_patches` with seed 0). Each epoch's time includes making its mixtures; ``log``
-    gets one line per epoch (``None``: silent).
+    Mean squared error against the phase-sensitive mask (``target="ratio"``: the ideal ratio mask), Adam on a
+    cosine schedule (:func:`dae.train.cosine_adam`). ``weighted=True`` weighs each bin's error by its noisy energy
+    (:func:`energy_weights`), so the loud bins, which make up most of the sound, count most: against the
+    phase-sensitive mask that is, up to a constant per patch, the phase-sensitive spectrum approximation of
+    Erdogan et al. (2015), the squared error of the masked noisy STFT against the clean one. ``first`` is
+    epoch 0's ``(features, masks)`` if already made (:func:`dae.masks.training_patches` with seed 0). Each
+    epoch's time includes making its mixtures; ``log`` gets one line per epoch (``None``: silent).
     """
     check_positive_int(epochs, "epochs")
     check_flag(weighted, "weighted")
-    x, y = first if first is not None else masks.training_patches(utterances, pools, width, seed=0)
+    if target not in masks.TARGETS:
+        raise ValueError(f"target must be one of {sorted(masks.TARGETS)}, got {target!r}")
+    x, y = first if first is not None else masks.training_patches(utterances, pools, width, seed=0, target=target)
     loss = weighted_mask_loss if weighted else "mse"
     denoiser.compile(optimizer=train.cosine_adam(learning_rate, epochs=epochs, samples=len(x), batch_size=batch_size), loss=loss)
     record = {"loss": [], "epoch_seconds": []}
     for epoch in range(epochs):
         start = time.perf_counter()
         if epoch > 0:
-            x, y = masks.training_patches(utterances, pools, width, seed=epoch)
-        target = np.stack([y, energy_weights(x)], axis=-1) if weighted else y
-        run = train.fit(denoiser, x, target, epochs=1, batch_size=batch_size, seed=epoch, verbose=0)
+            x, y = masks.training_patches(utterances, pools, width, seed=epoch, target=target)
+        goal = np.stack([y, energy_weights(x)], axis=-1) if weighted else y
+        run = train.fit(denoiser, x, goal, epochs=1, batch_size=batch_size, seed=epoch, verbose=0)
         record["loss"].append(run.history["loss"][0])
         record["epoch_seconds"].append(time.perf_counter() - start)
         if log is not None:
@@ -180,7 +185,7 @@ def denoise(model, noisy) -> list[np.ndarray]:
 
 
 def trained_mask_model(settings, train_recordings=None, log=print) -> cache.CachedModel:
-    """Chapter 4's trained speech mask model for these ``settings``: from the model cache, or trained now (minutes).
+    """Chapter 5's trained speech mask model for these ``settings``: from the model cache, or trained now (minutes).
 
     ``train_recordings`` are FSDD's training speakers (``dae.data.fsdd_split``), loaded here if omitted.
     The model is seeded with ``settings.seed`` just before it is built, so it does not depend on what ran before.

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from dae import evaluate, noise
+from dae import sound as dae_sound
 from dae.results import Recorder
 from dae.settings import Settings
 
@@ -98,9 +99,12 @@ def test_sound_setting_table_records_noisy_each_denoiser_and_the_oracle(recorder
         calls.append(len(noisy))
         return [0.5 * y for y in noisy]
 
-    outputs = evaluate.sound_setting_table(recorder, "white_0dB", clean, noises, {"halve": ("classical", halve)}, 8000, ("si_sdr_db",))
+    per_item = {}
+    outputs = evaluate.sound_setting_table(recorder, "white_0dB", clean, noises, {"halve": ("classical", halve)}, 8000, ("si_sdr_db",), per_item)
     assert calls == [2]  # one call with every clip
-    assert list(outputs) == ["noisy input", "halve", "ideal ratio mask"]
+    assert list(outputs) == ["noisy input", "halve", "ideal ratio mask", "ideal phase-sensitive mask"]
+    assert set(per_item) == set(outputs) and all(len(scores["si_sdr_db"]) == 2 for scores in per_item.values())
+    assert rows_mean(recorder, "halve") == pytest.approx(per_item["halve"]["si_sdr_db"].mean())
     np.testing.assert_allclose(outputs["noisy input"][1], clean[1] + noises[1])
     rows = {r["method"]: r for r in recorder.rows}
     assert rows["noisy input"]["kind"] == "noisy" and rows["noisy input"]["seconds"] is None
@@ -108,7 +112,57 @@ def test_sound_setting_table_records_noisy_each_denoiser_and_the_oracle(recorder
     # Scaling does not change SI-SDR; the oracle mask beats the noisy input by far.
     assert recorder.value("white_0dB", "halve", "si_sdr_db") == pytest.approx(recorder.value("white_0dB", "noisy input", "si_sdr_db"), abs=1e-4)
     assert recorder.value("white_0dB", "ideal ratio mask", "si_sdr_db") > recorder.value("white_0dB", "noisy input", "si_sdr_db") + 5
+    # The phase-sensitive mask is the best mask for the wave: at least as good as the ratio mask.
+    assert recorder.value("white_0dB", "ideal phase-sensitive mask", "si_sdr_db") > recorder.value("white_0dB", "ideal ratio mask", "si_sdr_db")
     assert abs(recorder.value("white_0dB", "noisy input", "si_sdr_db")) < 1.0  # equal power: about 0 dB
+    assert "si_sdr_db_ci95" in rows["halve"]  # one score per clip: the record keeps an interval
+
+
+def rows_mean(recorder, method):
+    return next(r["si_sdr_db"] for r in recorder.rows if r["method"] == method)
+
+
+def test_sound_sweep_names_settings_keeps_outputs_and_scores_each_clip(recorder):
+    clean = _tones(3)
+    lines = []
+
+    def noise_for(kind, k, snr):
+        noise = np.random.default_rng(k).standard_normal(len(clean[k])).astype(np.float32)
+        return dae_sound.scale_to_snr(clean[k], noise, snr)
+
+    kept, per_item = evaluate.sound_sweep(
+        recorder,
+        clean,
+        noise_for,
+        ["white"],
+        [0, 10],
+        {"copy": ("classical", list)},
+        8000,
+        ("si_sdr_db",),
+        extra={"white_10dB": {"halve": ("model", lambda noisy: [0.5 * y for y in noisy])}},
+        keep=["white_10dB"],
+        log=lines.append,
+    )
+    assert list(per_item) == ["white_0dB", "white_10dB"] and list(kept) == ["white_10dB"]
+    assert "halve" in per_item["white_10dB"] and "halve" not in per_item["white_0dB"]
+    assert len(lines) == 2 and lines[0].strip().startswith("white_0dB")
+    for snr in (0, 10):
+        assert recorder.value(f"white_{snr}dB", "noisy input", "si_sdr_db") == pytest.approx(snr, abs=0.5)
+    table = evaluate.measure_table(recorder, "si_sdr_db", ["noisy input", "copy"], ["white_10dB", "white_0dB"])
+    assert list(table.index) == ["white_10dB", "white_0dB"] and table.loc["white_0dB", "copy"] == pytest.approx(table.loc["white_0dB", "noisy input"])
+    spread = evaluate.spread_by_group(per_item, ["a", "b", "a"], "white_0dB", "si_sdr_db")
+    scores = per_item["white_0dB"]["noisy input"]["si_sdr_db"]
+    assert spread.loc["noisy input", "a"] == pytest.approx((scores[0] + scores[2]) / 2)
+    assert spread.loc["noisy input", "lowest"] == pytest.approx(min((scores[0] + scores[2]) / 2, scores[1]))
+    with pytest.raises(ValueError, match="groups names 2 clips"):
+        evaluate.spread_by_group(per_item, ["a", "b"], "white_0dB", "si_sdr_db")
+    with pytest.raises(ValueError, match="no scores for setting"):
+        evaluate.spread_by_group(per_item, ["a", "b", "a"], "pink_0dB", "si_sdr_db")
+
+
+def test_timed_returns_the_result_and_a_time():
+    result, seconds = evaluate.timed(lambda: 41 + 1)
+    assert result == 42 and 0 <= seconds < 1
 
 
 def test_sound_setting_table_needs_one_noise_per_clip(recorder):

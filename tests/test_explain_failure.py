@@ -27,11 +27,11 @@ def run(build):
 
 
 def test_names_the_chapter_the_failed_line_and_the_report(tmp_path):
-    log = tmp_path / "html" / "reports" / "book" / "05_cats_and_dogs.err.log"
+    log = tmp_path / "html" / "reports" / "book" / "06_cats_and_dogs.err.log"
     log.parent.mkdir(parents=True)
     log.write_text(REPORT)
     out = run(tmp_path).splitlines()
-    assert out[0] == "FAILED: 05_cats_and_dogs"
+    assert out[0] == "FAILED: 06_cats_and_dogs"
     assert out[1].strip() == 'at:     assert numbers["white0_gain"] >= 6.0, numbers'
     assert out[2].strip() == "error:  AssertionError: {'white0_gain': 5.2}"
     assert out[3].strip() == f"report: {log}"

@@ -146,6 +146,10 @@ def test_training_patches_are_features_and_masks_of_one_mixture(utterances, pool
     noise = sound.scale_to_snr(clean, sound.make_noise("hum", len(clean), SR, int(rng.integers(2**31))), 5.0)
     np.testing.assert_allclose(x[:, :, 0].T, masks.mask_features(clean + noise), atol=1e-6)
     np.testing.assert_allclose(y[:, :, 0].T, masks.phase_sensitive_mask(clean, noise), atol=1e-6)
+    # The same draws with the ratio mask as target: the same features, the ratio mask's columns.
+    x_ratio, y_ratio = masks.training_patches(utterances[:1], pools[:1], width=1, seed=3, snr_range=(5.0, 5.0), kinds=("hum",), target="ratio")
+    np.testing.assert_array_equal(x_ratio, x)
+    np.testing.assert_allclose(y_ratio[:, :, 0].T, masks.ratio_mask(clean, noise), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -157,6 +161,7 @@ def test_training_patches_are_features_and_masks_of_one_mixture(utterances, pool
         ({"snr_range": (5.0, 0.0)}, "snr_range"),
         ({"width": 0}, "width"),
         ({"seed": -1}, "seed"),
+        ({"target": "binary"}, "target must be one of"),
     ],
 )
 def test_training_patches_reject_bad_arguments(utterances, pools, kwargs, match):
@@ -266,3 +271,20 @@ def test_ideal_ratio_mask_is_one_without_noise_and_zero_without_speech(clean):
 def test_ideal_ratio_mask_checks_its_inputs(clean):
     with pytest.raises(ValueError, match="same length"):
         masks.ideal_ratio_mask(clean, clean[:-1])
+
+
+def test_ideal_phase_sensitive_mask_beats_the_ratio_mask_and_keeps_clean_speech(clean, noise):
+    noisy = clean + noise
+    psm, irm = masks.ideal_phase_sensitive_mask(clean, noise), masks.ideal_ratio_mask(clean, noise)
+    assert psm.shape == clean.shape and psm.dtype == np.float32
+    assert _snr(clean, psm) > _snr(clean, irm) > _snr(clean, noisy) + 5
+    np.testing.assert_allclose(masks.ideal_phase_sensitive_mask(clean, np.zeros_like(clean)), clean, atol=1e-5)
+
+
+def test_phase_sensitive_mask_exceeds_the_ratio_mask_only_where_speech_and_noise_cancel(clean, noise):
+    speech, interference = spectrogram.stft(clean), spectrogram.stft(noise)
+    cancel = np.abs(speech + interference) < np.sqrt(np.abs(speech) ** 2 + np.abs(interference) ** 2)
+    psm, irm = masks.phase_sensitive_mask(clean, noise), masks.ratio_mask(clean, noise)
+    larger = psm > irm + 1e-4
+    assert larger.mean() > 0.01 and cancel[larger].all()  # larger in places, and only where |Y| < sqrt(|S|^2 + |N|^2)
+    assert (psm < irm - 0.05).mean() > 0.05  # and smaller elsewhere, where the noise turns the phase away

@@ -223,3 +223,11 @@ def test_resample_keeps_a_tone_at_its_frequency():
     assert down.shape == (SR,)
     assert np.argmax(np.abs(np.fft.rfft(down))) == 440  # 1 Hz bins over one second
     np.testing.assert_array_equal(sound.resample(tone, SR, SR), tone)
+
+
+def test_wav_round_trip_writes_sixteen_bits_and_reads_the_same_sound(tmp_path, clean):
+    back = sound.wav_round_trip(clean, 8000, tmp_path / "sub" / "clip.wav")
+    assert (tmp_path / "sub" / "clip.wav").is_file() and back.dtype == np.float32 and len(back) == len(clean)
+    assert np.abs(back - np.clip(clean, -1, 1)).max() < 1 / 2**14  # 16-bit rounding only
+    with pytest.raises(ValueError, match=r"\.wav"):
+        sound.wav_round_trip(clean, 8000, tmp_path / "clip.mp3")

@@ -93,3 +93,10 @@ def test_denoise_applies_the_predicted_masks_to_each_clip():
     assert [len(o) for o in out] == [len(y) for y in noisy]
     for y, o in zip(noisy, out):
         np.testing.assert_allclose(o, masks.apply_mask(np.ones_like(masks.mask_features(y)), y), atol=1e-6)
+
+
+def test_train_mask_model_refuses_an_unknown_target():
+    from dae import speech
+
+    with pytest.raises(ValueError, match="target must be one of"):
+        speech.train_mask_model(None, [np.zeros(800, np.float32)], [[]], epochs=1, target="binary")

@@ -50,3 +50,14 @@ def test_bad_input_is_named():
         traits.energy_above(np.zeros(100, np.int16), SR)
     with pytest.raises(ValueError, match="sample rate"):
         traits.loud_share(_tone(220, 0.5), 0)
+
+
+def test_describe_gives_one_row_of_traits():
+    row = traits.describe(_two_calls(), SR)
+    assert np.isnan(row["energy above 4 kHz (%)"])
+    assert row["loud (% of time)"] == pytest.approx(100 * 0.8 / 1.5, abs=1)
+    assert row["median call (s)"] == pytest.approx(0.4)
+    assert row["median pitch (Hz)"] == pytest.approx(220, rel=0.02)
+    t = np.arange(16000) / 16000
+    wide = (np.sin(2 * np.pi * 500 * t) + np.sin(2 * np.pi * 5000 * t)).astype(np.float32)  # the same sound at 16 kHz
+    assert traits.describe(_tone(500, 1.0), SR, wide, 16000)["energy above 4 kHz (%)"] == pytest.approx(50, abs=1)

@@ -28,7 +28,7 @@ def _page() -> nodes.document:
 def test_a_finished_chapter_or_a_plain_page_gets_no_warning(monkeypatch, data):
     monkeypatch.setattr(unfinished_chapters, "execution_data", lambda env, docname: data)
     page = _page()
-    unfinished_chapters.warn_if_unfinished(SimpleNamespace(env=None), page, "book/05_cats_and_dogs")
+    unfinished_chapters.warn_if_unfinished(SimpleNamespace(env=None), page, "book/06_cats_and_dogs")
     assert not list(page.findall(nodes.warning))
 
 
@@ -40,7 +40,7 @@ def test_a_chapter_that_stopped_says_so_under_its_title(monkeypatch):
     }
     monkeypatch.setattr(unfinished_chapters, "execution_data", lambda env, docname: data)
     page = _page()
-    unfinished_chapters.warn_if_unfinished(SimpleNamespace(env=None), page, "book/05_cats_and_dogs")
+    unfinished_chapters.warn_if_unfinished(SimpleNamespace(env=None), page, "book/06_cats_and_dogs")
     (warning,) = page.findall(nodes.warning)
     section = next(page.findall(nodes.section))
     assert section.children[1] is warning  # right after the title, before the text
