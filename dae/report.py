@@ -12,7 +12,15 @@ from pathlib import Path
 from .results import load, results_dir
 
 # Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
-BUDGET_MINUTES = {"ch01_autoencoder_basics": 4, "ch02_shallow_denoising": 6, "ch03_convolutional": 12, "ch04_picture": 2, "ch05_speech": 10, "ch06_animals": 8, "ch07_denoisers_that_generate": 10}
+BUDGET_MINUTES = {
+    "ch01_autoencoder_basics": 4,
+    "ch02_shallow_denoising": 6,
+    "ch03_convolutional": 12,
+    "ch04_picture": 2,
+    "ch05_speech": 10,
+    "ch06_animals": 8,
+    "ch07_denoisers_that_generate": 10,
+}
 
 IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
 SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
