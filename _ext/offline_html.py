@@ -7,6 +7,10 @@
 - ipywidgets state that no script will read is left out. With ``nb_ipywidgets_js: {}`` no widget
   JavaScript is loaded, so the state that myst-nb would embed (progress bars, the live slider: over
   1 MB in Chapter 2) only made pages heavier.
+- The denoising labs (``dae.lab``) run the chapters' models with ONNX Runtime Web, served from the copy that
+  ``scripts/vendor_onnxruntime.sh`` puts in ``_build/vendor/onnxruntime`` (a build without it stops with that
+  instruction), and the ONNX files each page names are copied into ``_static/dae-lab`` when the build ends, from
+  the results folder the chapters exported them to (``dae.export``); a page naming a missing file stops the build.
 - Inline scripts registered twice are written once. Sphinx 7 compares an inline script added before
   the HTML builder starts (file name '') with one added after (file name None) as different, so
   sphinx-thebe's ``const THEBE_JS_URL = ...`` appeared twice and every page threw a SyntaxError.
@@ -19,6 +23,8 @@ from pathlib import Path
 from sphinx.errors import ConfigError, ExtensionError
 
 VENDOR_HINT = "run `bash scripts/vendor_mathjax.sh` (scripts/build_book.sh and scripts/test.sh run it for you)"
+RUNTIME_HINT = "run `bash scripts/vendor_onnxruntime.sh` (scripts/build_book.sh and scripts/test.sh run it for you)"
+RUNTIME_FOLDER = "onnxruntime"
 
 
 def _is_external(url: str | None) -> bool:
@@ -34,6 +40,29 @@ def check_mathjax(app, config) -> None:
     if not any((root / path).is_file() for root in roots):
         where = ", ".join(str(root) for root in roots) or "no html_static_path"
         raise ConfigError(f"MathJax ({path}) is not in the static folders ({where}); {VENDOR_HINT}")
+
+
+def check_runtime(app, config) -> None:
+    """Stop early when ONNX Runtime Web, which the labs load, is missing from the static folders."""
+    from dae import lab
+
+    roots = [Path(app.confdir, static) for static in config.html_static_path]
+    for name in lab.runtime_files():
+        if not any((root / RUNTIME_FOLDER / name).is_file() for root in roots):
+            where = ", ".join(str(root) for root in roots) or "no html_static_path"
+            raise ConfigError(f"ONNX Runtime Web ({RUNTIME_FOLDER}/{name}) is not in the static folders ({where}); {RUNTIME_HINT}")
+
+
+def copy_lab_models(app, exception) -> None:
+    """Copy the ONNX files the built pages name into ``_static/dae-lab`` (only those); stop when one is missing."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from dae import lab
+
+    try:
+        lab.copy_models(app.outdir)
+    except FileNotFoundError as err:
+        raise ExtensionError(str(err)) from err
 
 
 def dedupe_and_check_assets(app, pagename, templatename, context, doctree) -> None:
@@ -58,5 +87,7 @@ def dedupe_and_check_assets(app, pagename, templatename, context, doctree) -> No
 
 def setup(app):
     app.connect("config-inited", check_mathjax)
+    app.connect("config-inited", check_runtime)
+    app.connect("build-finished", copy_lab_models)
     app.connect("html-page-context", dedupe_and_check_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

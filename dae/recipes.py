@@ -3,7 +3,7 @@
 A recipe says how a chapter trains one model, at full settings and in quick mode
 (``settings.choose(full=..., quick=...)``), and, where the chapter is compared with the tutorial it
 starts from, the tutorial's own schedule. Chapters 2 and 3 read their constants from here, and so does
-``python -m dae.bench``, which times each chapter's schedule against the tutorial's. Chapter 4's speech
+``python -m dae.bench``, which times each chapter's schedule against the tutorial's. Chapter 5's speech
 model keeps its recipe beside its code, in :func:`dae.speech.recipe`.
 
 Nothing here imports Keras until an optimizer is made.

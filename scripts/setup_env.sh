@@ -19,8 +19,9 @@ echo "Installing requirements.txt and the dae package into $VENV${upgrade:+ (new
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${upgrade[@]}" -r requirements.txt -e .
 # shellcheck disable=SC1091
 source "$VENV/bin/activate"
-# The book serves its own MathJax so that it reads offline (see _config.yml).
+# The book serves its own MathJax and ONNX Runtime Web so that it reads offline (see _config.yml).
 bash scripts/vendor_mathjax.sh
+bash scripts/vendor_onnxruntime.sh
 
 # Local data mirrors: $DAE_DATA_DIR if set, else ../shared/data beside the checkout when it exists.
 if [ -z "${DAE_DATA_DIR:-}" ] && [ -d ../shared/data ]; then

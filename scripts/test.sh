@@ -30,7 +30,9 @@ leg_311() {
     return 1
   fi
   echo "Quick book built in $(( $(date +%s) - start )) s ($(python --version))"
-  python -m pytest tests -p no:cacheprovider --durations=10
+  # Two workers (pytest-xdist), each taking whole test files: by now the other leg has usually finished,
+  # and the browser tests alone would leave a core idle.
+  python -m pytest tests -p no:cacheprovider --durations=10 -n 2 --dist loadfile
 }
 
 find_python312() {
@@ -74,6 +76,7 @@ case "$LEG" in
     # much of a chapter is single-threaded Python (measures, classical filters, plots, installs), so on two
     # cores they finish sooner together than one after the other. The 3.12 leg's output follows the 3.11 leg's.
     bash scripts/vendor_mathjax.sh  # once, so that the two legs never write the copy at the same time
+    bash scripts/vendor_onnxruntime.sh
     log312=$(mktemp)
     start=$(date +%s)
     ( leg_312 ) > "$log312" 2>&1 &

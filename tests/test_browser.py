@@ -942,6 +942,7 @@ CACHE_KEY = r"\b[a-z][a-z0-9_]*-[0-9a-f]{16}\b"  # dae.cache.model_key
 PRINTED_JS = """cs => cs.map(c => {
   const copy = c.cloneNode(true);
   copy.querySelectorAll(".dae-source").forEach(listing => listing.remove());
+  copy.querySelectorAll("script, style").forEach(code => code.remove());  // a block's own script and data are not printed
   return copy.textContent;
 }).join("\\n")"""
 
@@ -1019,9 +1020,9 @@ FIRST_PICTURE_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("page_name", [p for p in PAGES if p.endswith("05_cats_and_dogs")])
+@pytest.mark.parametrize("page_name", [p for p in PAGES if p.endswith("06_cats_and_dogs")])
 def test_the_first_picture_or_sound_comes_within_two_screens(browser, server, screenshots, page_name):
-    """Chapter 5 shows a picture or a player before its tables: within the first two screens of a laptop. (On a phone
+    """Chapter 6 shows a picture or a player before its tables: within the first two screens of a laptop. (On a phone
     the title, the set-up code and two paragraphs alone fill about two screens; the picture follows them.)"""
     width = 1280
     with _offline_page(browser, server, page_name, width, "light") as (page, _):
@@ -1055,3 +1056,284 @@ def test_figures_too_wide_for_a_phone_open_full_size(browser, server, screenshot
             page.keyboard.press("Escape")
             page.wait_for_function("() => !document.querySelector('dialog.dae-zoom-dialog').open")
     assert not errors, f"{page_name}: console errors {errors}"
+
+
+# The denoising lab (dae.lab): the chapters' models run in the page with ONNX Runtime Web. A small page made here
+# (two untrained models of the chapters' shapes, a static slider and the lab, the runtime from _build/vendor) is
+# served from a temporary folder; the built book's labs are checked against the numbers their chapters embedded.
+
+RUNTIME = ROOT / "_build" / "vendor" / "onnxruntime"
+LAB_STATE_JS = """root => ({state: root.dataset.state || "", status: root.querySelector(".dae-lab-status").textContent,
+  scores: [...root.querySelectorAll(".dae-lab-score")].map(s => s.textContent),
+  pixels: [...root.querySelectorAll("canvas:not(.dae-lab-pad)")].map(c => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; let h = 0;
+    for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i]) >>> 0; return h; })})"""
+LAB_READY = "root => ['live', 'error', 'off'].includes(root.dataset.state)"
+
+
+@contextlib.contextmanager
+def _served(folder: Path):
+    """``folder`` served over HTTP on a free local port: yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def _lab_page(browser, url: str, base: str | None, viewport=VIEWPORT, javascript: bool = True):
+    """``url`` in a fresh context where every request outside ``base`` is refused and recorded: yields
+    (page, its first lab block, uncaught errors, requests that left)."""
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    left, errors = [], []
+
+    def route(request_route):
+        address = request_route.request.url
+        if base and address.startswith(base + "/") or address.startswith("file://") or address.startswith("data:"):
+            request_route.continue_()
+        else:
+            left.append(address)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    try:
+        page.goto(url, wait_until="load")
+        root = page.query_selector(".dae-lab")
+        if javascript:
+            page.wait_for_function(f"() => ({LAB_READY})(document.querySelector('.dae-lab'))", timeout=60_000)
+        yield page, root, errors, left
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def lab_site(tmp_path_factory, mnist):
+    """A page with a static slider and a lab over two untrained models of the chapters' shapes, as a built book lays
+    it out (runtime under _static/onnxruntime, models under _static/dae-lab): (folder, block data, digits, models)."""
+    import keras
+
+    from dae import data, lab, metrics, models, noise, sliders, train
+
+    if not (RUNTIME / "ort.wasm.bundle.min.mjs").is_file():
+        pytest.fail(f"no ONNX Runtime Web in {RUNTIME}: run `bash scripts/vendor_onnxruntime.sh` (scripts/test.sh runs it)")
+    keras.utils.set_random_seed(3)
+    digits = data.to_float_images(mnist[1][0][:64])
+    _, _, dense = models.dense_autoencoder(code_size=1000, output_activation=None)
+    unet = models.unet_denoiser(filters=(16, 32), batch_norm=True)
+    chosen = {"dense autoencoder": dense, "U-Net": unet}
+    trained_on = {"dense autoencoder": "gauss0.2", "U-Net": "sp0.2"}
+    # The chapters' table: each model's mean PSNR over the 20 digits at its training noise, measured here in Python.
+    table = {}
+    for name, model in chosen.items():
+        noisy = noise.add_noise(digits[: lab.DIGITS], trained_on[name], seed=9)
+        out = train.predict(model, noisy if name == "dense autoencoder" else noisy[..., None]).reshape(noisy.shape)
+        table[name] = float(metrics.psnr(digits[: lab.DIGITS], out).mean())
+    folder = tmp_path_factory.mktemp("lab-site")
+    block = lab.html(chosen, digits, trained_on=trained_on, table=table, folder=folder / "exported")
+    slider = sliders.static_html(digits[:2], {"identity": lambda b: b}, levels=(0.0, 0.3), level=0.3)
+    page = lab.write_page(folder, slider + block, folder / "exported", RUNTIME).read_text(encoding="utf-8")
+    return folder, _lab_data(page), digits, chosen
+
+
+def _lab_data(page_html: str) -> list[dict]:
+    """The JSON data of every lab block in a page's HTML."""
+    import re
+
+    blocks = re.findall(r'<script type="application/json" id="dae-lab-[0-9a-f]+-data">(.*?)</script>', page_html, flags=re.S)
+    return [json.loads(text.replace("<\\/", "</")) for text in blocks]
+
+
+def _check_lab_against_keras(root, data: dict, where: str) -> None:
+    """The page's outputs and PSNR on the build's fixed noisy digits equal Keras' within 1e-4 and 0.01 dB."""
+    import base64
+
+    import numpy as np
+
+    got = root.evaluate("r => r.daeLab.check()")
+    assert len(got) == len(data["models"]), f"{where}: {len(got)} models ran, {len(data['models'])} expected"
+    for model, runs in zip(data["models"], got):
+        keras_out = np.frombuffer(base64.b64decode(data["check"]["keras"][model["name"]]), dtype="<f4").reshape(len(runs), -1)
+        for j, run in enumerate(runs):
+            difference = float(np.abs(np.asarray(run["output"]) - keras_out[j]).max())
+            assert difference <= 1e-4, f"{where}: {model['name']} on checked digit {j} differs from Keras by {difference:.2e}"
+            assert abs(run["psnr"] - model["check_psnr"][j]) <= 0.01, f"{where}: {model['name']} PSNR {run['psnr']} vs {model['check_psnr'][j]}"
+
+
+def _check_lab_table(root, where: str) -> list[dict]:
+    """At each model's training noise, the page's mean PSNR over the 20 digits lies within 1 dB of the chapter's table."""
+    rows = root.evaluate("r => r.daeLab.tableCheck()")
+    for row in rows:
+        assert row["table"] is not None, f"{where}: the lab carries no table PSNR for {row['name']}"
+        assert abs(row["page"] - row["table"]) <= 1.0, (
+            f"{where}: {row['name']} at {row['noise']}: page {row['page']:.2f} dB, table {row['table']:.2f} dB"
+        )
+    return rows
+
+
+def _lab_update_ms(root, updates: int = 50) -> float:
+    """Median milliseconds of ``updates`` lab updates (noise, every model, PSNR and SSIM, drawing)."""
+    return root.evaluate(
+        """async (r, n) => { const t = [];
+          for (let i = 0; i < n; i++) { const s = performance.now(); await r.daeLab.update(); t.push(performance.now() - s); }
+          t.sort((a, b) => a - b); return t[Math.floor(n / 2)]; }""",
+        updates,
+    )
+
+
+@pytest.fixture(scope="module")
+def lab_live(browser, lab_site):
+    """The lab page served and started once for the tests below: (page, lab block, uncaught errors, requests that left)."""
+    folder = lab_site[0]
+    with _served(folder) as base, _lab_page(browser, f"{base}/index.html", base) as opened:
+        yield opened
+
+
+def test_lab_runs_the_models_as_keras_does_and_fast(lab_site, lab_live):
+    _, (data,), _, _ = lab_site
+    page, root, errors, left = lab_live
+    state = root.evaluate(LAB_STATE_JS)
+    assert state["state"] == "live", f"the lab did not start: {state['status']}"
+    _check_lab_against_keras(root, data, "lab page")
+    _check_lab_table(root, "lab page")
+    median = _lab_update_ms(root)
+    print(f"lab update: median {median:.1f} ms over 50 updates ({len(data['models'])} models, headless Chromium)")
+    assert median <= 100, f"a lab update takes {median:.1f} ms (median of 50); at most 100 ms allowed"
+    assert not errors and not left, (errors, left)
+
+
+def test_lab_noise_and_measures_follow_dae(lab_site, lab_live):
+    """The page's Gaussian draws have mean 0 and deviation 1 (10,000 draws, within 1 %); each noise keeps [0, 1] and
+    its definition; the page's PSNR and SSIM of fixed image pairs equal dae.metrics' within 1e-3."""
+    import numpy as np
+
+    from dae import metrics
+
+    digits = lab_site[2]
+    page, root, errors, left = lab_live
+    rng = np.random.RandomState(5)
+    clean = digits[:4].reshape(4, -1)
+    pairs = [
+        (clean[0], np.clip(clean[0] + 0.2 * rng.randn(784), 0, 1)),
+        (clean[1], rng.rand(784)),
+        (clean[2], clean[3]),
+        (clean[0], np.clip(clean[0] * 0.7 + 0.1, 0, 1)),
+    ]
+    draws = np.asarray(root.evaluate("r => r.daeLab.normals(10000, 7)"))
+    zeros = [0.0] * 10000
+    shifted = np.asarray(root.evaluate("(r, z) => r.daeLab.noise('shifted', z, 0.5, 8)", zeros))
+    sp = np.asarray(root.evaluate("(r, z) => r.daeLab.noise('sp', z.map(() => 0.5), 0.2, 9)", zeros))
+    scores = root.evaluate("(r, ps) => ps.map(([a, b]) => [r.daeLab.psnr(a, b), r.daeLab.ssim(a, b)])", [[a.tolist(), b.tolist()] for a, b in pairs])
+    assert abs(draws.mean()) <= 0.01 and abs(draws.std() - 1) <= 0.01, (draws.mean(), draws.std())
+    # N(0.5, 0.5) added to black pixels and clipped: 0 wherever the draw is negative, P = Phi(-1) = 0.1587
+    assert shifted.min() >= 0 and shifted.max() <= 1 and abs(np.mean(shifted == 0) - 0.1587) < 0.02, np.mean(shifted == 0)
+    assert set(np.unique(sp)) <= {0.0, 0.5, 1.0} and abs(np.mean(sp != 0.5) - 0.2) < 0.02, np.mean(sp != 0.5)
+    for (a, b), (page_psnr, page_ssim) in zip(pairs, scores):
+        a2, b2 = a.reshape(1, 28, 28), b.reshape(1, 28, 28)
+        assert abs(page_psnr - metrics.psnr(a2, b2)[0]) <= 1e-3 and abs(page_ssim - metrics.ssim(a2, b2)[0]) <= 1e-3, (page_psnr, page_ssim)
+    assert not errors and not left, (errors, left)
+
+
+def test_lab_answers_drawing_slider_and_keyboard_on_a_phone(lab_live, tmp_path):
+    """On a phone-sized page: a stroke drawn with a finger changes every model's output, the level slider (from the
+    keyboard) changes the noisy image and its PSNR, every control is focusable and labelled, nothing overflows."""
+    page, root, errors, left = lab_live
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert root.evaluate("r => r.dataset.state") == "live"
+    start = root.evaluate(LAB_STATE_JS)
+    updates = int(root.get_attribute("data-updates"))
+    level = root.query_selector("input[type=range]")
+    level.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("n => Number(document.querySelector('.dae-lab').dataset.updates) > n", arg=updates)
+    moved = root.evaluate(LAB_STATE_JS)
+    pad = root.query_selector("canvas.dae-lab-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] * (0.5 - 0.01 * k), box["y"] + box["height"] * (0.15 + 0.07 * k))
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    drawn = root.evaluate(LAB_STATE_JS)
+    chosen = root.evaluate("r => r.querySelector('select').value")
+    controls = root.evaluate("""r => [...r.querySelectorAll('select, input, button')].map(c => ({
+      label: (c.labels && c.labels.length ? c.labels[0].textContent : c.textContent || c.getAttribute('aria-label') || '').trim(),
+      focusable: c.tabIndex >= 0 && !c.disabled}))""")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    shots = Path(os.environ.get("DAE_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "lab-390.png"), full_page=True)
+    assert moved["pixels"][1] != start["pixels"][1] and moved["scores"][1] != start["scores"][1], "the slider did not change the noisy image"
+    assert chosen == "drawn", f"a drawing should become the lab's digit, got {chosen!r}"
+    models_after, models_before = drawn["pixels"][2:], moved["pixels"][2:]
+    assert models_after and all(a != b for a, b in zip(models_after, models_before)), "a stroke did not change every model's output"
+    assert all(c["label"] and c["focusable"] for c in controls), controls
+    assert overflow <= 1, f"the lab overflows a 390 px phone by {overflow} px"
+    assert not errors and not left, (errors, left)
+
+
+def test_lab_says_why_it_is_off_and_never_breaks_the_page(browser, lab_site, tmp_path):
+    """From file:// and with JavaScript off, one line says why the lab is off and the static slider still shows its
+    frames; with a model file missing, the lab shows its message and the page throws nothing."""
+    import shutil
+
+    folder, *_ = lab_site
+    with _lab_page(browser, (folder / "index.html").as_uri(), None) as (page, root, errors, _):
+        from_file = root.evaluate(LAB_STATE_JS)
+        slider_frames = page.eval_on_selector_all(".dae-slider img", "is => is.filter(i => i.complete && i.naturalWidth > 0).length")
+    assert from_file["state"] == "off" and "\n" not in from_file["status"].strip() and "file" in from_file["status"], from_file
+    assert slider_frames >= 2 and not errors, (slider_frames, errors)
+    with _served(folder) as base, _lab_page(browser, f"{base}/index.html", base, javascript=False) as (page, root, _, left):
+        status = page.inner_text(".dae-lab-status")
+        hidden = root.evaluate("r => r.querySelector('.dae-lab-controls').hidden")
+    assert "JavaScript" in status and hidden and not left, status
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    next((broken / "_static" / "dae-lab").glob("*.onnx")).unlink()
+    with _served(broken) as base, _lab_page(browser, f"{base}/index.html", base) as (page, root, errors, left):
+        state = root.evaluate(LAB_STATE_JS)
+    assert state["state"] == "error" and "could not be loaded" in state["status"], state
+    assert not errors and not left, (errors, left)
+
+
+def _shows_lab(page: str) -> bool:
+    notebook = _notebook(page)
+    return notebook is not None and "lab.show(" in notebook.read_text()
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if _shows_lab(p)])
+def test_built_labs_run_the_chapters_models(browser, server, html_root, page_name):
+    """Each lab of the built book: outputs equal Keras' on the embedded noisy digits, mean PSNR within 1 dB of the
+    chapter's table at the training noise, an update within 100 ms, and no request outside the book."""
+    data = _lab_data((html_root / f"{page_name}.html").read_text(encoding="utf-8"))
+    assert data, f"{page_name} calls dae.lab.show but its page holds no lab"
+    with _lab_page(browser, f"{server}/{page_name}.html", server) as (page, root, errors, left):
+        state = root.evaluate(LAB_STATE_JS)
+        assert state["state"] == "live", f"{page_name}: the lab did not start: {state['status']}"
+        _check_lab_against_keras(root, data[0], page_name)
+        rows = _check_lab_table(root, page_name)
+        median = _lab_update_ms(root)
+    print(f"{page_name}: lab update median {median:.1f} ms; " + "; ".join(f"{r['name']}: {r['page']:.2f} dB (table {r['table']:.2f})" for r in rows))
+    assert median <= 100, f"{page_name}: a lab update takes {median:.1f} ms (median of 50)"
+    assert not errors and not left, (errors, left)
+
+
+def test_lab_runtime_and_models_fit_their_budget(html_root):
+    """ONNX Runtime Web (counted once) and every lab model of the built book: 16 MB at most together."""
+    files = [p for folder in ("_static/onnxruntime", "_static/dae-lab") for p in (html_root / folder).rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    print(f"lab runtime and models: {size / 1e6:.1f} MB in {len(files)} files")
+    assert size <= 16e6, f"the labs' runtime and models take {size / 1e6:.1f} MB: " + ", ".join(
+        f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in files
+    )

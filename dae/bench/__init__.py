@@ -11,10 +11,11 @@ For each image model it measures
 - the chapter's seconds per epoch again with XLA compilation (``jit_compile=True``) and with mixed
   precision (float16 on a GPU, bfloat16 on a CPU), the two switches that can speed training up on
   some devices: the chapters turn each on only where this table shows it helps;
-- inference speed, in images per second;
+- inference speed, in images per second, and beside it the reader's side: milliseconds per update of the
+  chapter's denoising lab (:mod:`dae.lab`) in headless Chromium (:mod:`.lab`);
 - peak memory of the process (resident set; on a GPU, TensorFlow's peak allocation too).
 
-For Chapter 4's speech model: seconds per training epoch and seconds of audio denoised per second.
+For Chapter 5's speech model: seconds per training epoch and seconds of audio denoised per second.
 Each model runs in a process of its own, so its peak memory is its own. ``--quick`` uses less data
 and fewer epochs, the same code. The Markdown table names the device and the library versions.
 

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .lab import bench_labs
 from .measure import bench_images, bench_speech
 from .precision import bench_precision
 from .report import markdown, precision_markdown, run_facts
@@ -78,6 +79,10 @@ def main(argv=None) -> None:
                 target = row["target_psnr"]
             rows.append(row)
             print(f"  {name}: done in {time.perf_counter() - start:.0f} s", flush=True)
+    print("timing the denoising labs in headless Chromium ...", flush=True)
+    labs = bench_labs([row["model"] for row in rows])
+    for row in rows:
+        row["lab_update_ms"] = labs.get(row["model"])
     _write(markdown(rows, run_facts(args.quick)), args.out or "benchmarks/RESULTS.md")
 
 

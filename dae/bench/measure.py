@@ -166,7 +166,7 @@ def bench_images(name: str, quick: bool, target: float | None = None) -> dict:
 
 
 def bench_speech(quick: bool) -> dict:
-    """Chapter 4's mask model: one training epoch of its recipe (:func:`dae.speech.recipe`), and denoising speed on held-out recordings."""
+    """Chapter 5's mask model: one training epoch of its recipe (:func:`dae.speech.recipe`), and denoising speed on held-out recordings."""
     from .. import data, masks, sound, speech
     from .. import settings as settings_module
 

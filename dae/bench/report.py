@@ -97,12 +97,16 @@ def markdown(rows: list[dict], about: dict) -> str:
         "also with XLA (`jit_compile=True`) and with mixed precision (float16 on a GPU, bfloat16 on a CPU). "
         "The tutorial's schedule is then trained to its end; the chapter's schedule is trained after it, and the last columns say at which "
         "epoch, after how many seconds of training, its test PSNR first reached the tutorial's final PSNR. The U-Net is held to the "
-        "tutorial's convolutional model on the tutorial's noise. Peak memory is the resident set of the process that ran the model.",
+        "tutorial's convolutional model on the tutorial's noise. Peak memory is the resident set of the process that ran the model. "
+        "The last column is the reader's side: the median milliseconds of one update of the chapter's denoising lab (`dae.lab`: new noise, "
+        "every model the chapter's lab shows run by ONNX Runtime Web, PSNR and SSIM) over 50 updates in headless Chromium, "
+        "beside the Python inference speed; it is given on the row of the lab's first model (Chapter 3's lab also runs three U-Nets).",
         "",
         "| model | training examples | seed settings: s/epoch (batch 32) | chapter: s/epoch (batch) | chapter + XLA: s/epoch "
         "| chapter + mixed precision: s/epoch | tutorial's schedule: epochs, s, final PSNR (dB) "
-        "| chapter's schedule: epochs, final PSNR (dB) | reached the tutorial's PSNR at epoch (s) | inference | peak memory (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| chapter's schedule: epochs, final PSNR (dB) | reached the tutorial's PSNR at epoch (s) | inference | peak memory (MB) "
+        "| lab in the page: ms per update |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         seed = (
@@ -122,6 +126,6 @@ def markdown(rows: list[dict], about: dict) -> str:
         lines.append(
             f"| {r['model']} | {r['samples']:,} | {_fmt(r.get('seed_epoch_s'))} | {_fmt(r['chapter_epoch_s'])} ({r['chapter_batch']}) "
             f"| {_fmt(r.get('jit_epoch_s'))} | {mixed} | {seed} | {chapter} | {reached} "
-            f"| {_fmt(r['inference_per_s'], 0)} {r['inference_unit']}/s | {memory} |"
+            f"| {_fmt(r['inference_per_s'], 0)} {r['inference_unit']}/s | {memory} | {_fmt(r.get('lab_update_ms'))} |"
         )
     return "\n".join(lines) + "\n"
