@@ -10,9 +10,13 @@ sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral dis
 chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of one
 build), ``plots`` (the image chapters' figures), ``sound_plots`` (spectrograms, measures against SNR, audio
 players), ``figure_text`` (each figure's smallest text, for the page test), ``diagrams`` (a U-Net drawn),
-``toy`` (a 2-D data set on a curve, for seeing what a denoiser learns), ``sliders``, ``results`` (the JSON
-record of every table), ``report`` (those records as Markdown pages) and ``source`` (showing this package's
-code in a page); ``_checks`` holds the input guards.
+``toy`` (a 2-D data set on a curve, for seeing what a denoiser learns), ``score`` (a noise-conditional denoiser
+on that curve, its score field and annealed Langevin sampling), ``diffusion`` (a noise-conditional U-Net, its
+noise schedule and sampler), ``sample_quality`` (a digit classifier and the Fréchet distance that judge
+generated digits), ``export`` (models to ONNX, checked against Keras), ``lab`` (the denoising lab that runs
+them in the page), ``sliders``, ``results`` (the JSON record of every table), ``tables`` (tables as a reader
+sees them), ``report`` (those records as Markdown pages) and ``source`` (showing this package's code in a
+page); ``_checks`` holds the input guards.
 """
 
 import os
@@ -28,8 +32,11 @@ __all__ = [
     "cache",
     "data",
     "diagrams",
+    "diffusion",
     "evaluate",
+    "export",
     "figure_text",
+    "lab",
     "masks",
     "metrics",
     "models",
@@ -38,16 +45,19 @@ __all__ = [
     "recipes",
     "report",
     "results",
+    "sample_quality",
+    "score",
     "settings",
     "sliders",
     "sound",
     "sound_plots",
     "source",
-    "speech",
     "spectrogram",
+    "speech",
+    "tables",
     "toy",
-    "traits",
     "train",
+    "traits",
 ]
 __version__ = "0.1.0"
 
