@@ -7,7 +7,8 @@ setting, robustness sweeps), ``sound`` (resampling, the four sound noises, mixin
 (what a sound is like: loudness, calls, pitch), ``spectrogram`` (the STFT, the dB scale, features and their
 inverses, patches), ``masks`` (mask targets, a mask model's inputs and training patches, the ways back to
 sound, spectral gating), ``audio_metrics`` (SI-SDR, STOI, PESQ, log-spectral distance), ``speech`` (the speech
-chapter's model as a recipe later chapters call), ``cache`` (trained models kept between chapters of one
+chapter's model as a recipe later chapters call), ``read_speech`` (LibriSpeech read speech, for measuring that
+model outside its training set), ``augment`` (other voices for its training utterances), ``cache`` (trained models kept between chapters of one
 build), ``plots`` (the image chapters' figures), ``sound_plots`` (spectrograms, measures against SNR, audio
 players), ``figure_text`` (each figure's smallest text, for the page test), ``diagrams`` (a U-Net drawn),
 ``toy`` (a 2-D data set on a curve, for seeing what a denoiser learns), ``score`` (a noise-conditional denoiser
@@ -28,6 +29,7 @@ import importlib
 
 __all__ = [
     "audio_metrics",
+    "augment",
     "baselines",
     "cache",
     "data",
@@ -42,6 +44,7 @@ __all__ = [
     "models",
     "noise",
     "plots",
+    "read_speech",
     "recipes",
     "report",
     "results",
