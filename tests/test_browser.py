@@ -33,6 +33,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dae.bench.lab import served
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 900}
@@ -1072,23 +1074,6 @@ LAB_READY = "root => ['live', 'error', 'off'].includes(root.dataset.state)"
 
 
 @contextlib.contextmanager
-def _served(folder: Path):
-    """``folder`` served over HTTP on a free local port: yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-@contextlib.contextmanager
 def _lab_page(browser, url: str, base: str | None, viewport=VIEWPORT, javascript: bool = True):
     """``url`` in a fresh context where every request outside ``base`` is refused and recorded: yields
     (page, its first lab block, uncaught errors, requests that left)."""
@@ -1194,7 +1179,7 @@ def _lab_update_ms(root, updates: int = 50) -> float:
 def lab_live(browser, lab_site):
     """The lab page served and started once for the tests below: (page, lab block, uncaught errors, requests that left)."""
     folder = lab_site[0]
-    with _served(folder) as base, _lab_page(browser, f"{base}/index.html", base) as opened:
+    with served(folder) as base, _lab_page(browser, f"{base}/index.html", base) as opened:
         yield opened
 
 
@@ -1294,14 +1279,14 @@ def test_lab_says_why_it_is_off_and_never_breaks_the_page(browser, lab_site, tmp
         slider_frames = page.eval_on_selector_all(".dae-slider img", "is => is.filter(i => i.complete && i.naturalWidth > 0).length")
     assert from_file["state"] == "off" and "\n" not in from_file["status"].strip() and "file" in from_file["status"], from_file
     assert slider_frames >= 2 and not errors, (slider_frames, errors)
-    with _served(folder) as base, _lab_page(browser, f"{base}/index.html", base, javascript=False) as (page, root, _, left):
+    with served(folder) as base, _lab_page(browser, f"{base}/index.html", base, javascript=False) as (page, root, _, left):
         status = page.inner_text(".dae-lab-status")
         hidden = root.evaluate("r => r.querySelector('.dae-lab-controls').hidden")
     assert "JavaScript" in status and hidden and not left, status
     broken = tmp_path / "broken"
     shutil.copytree(folder, broken)
     next((broken / "_static" / "dae-lab").glob("*.onnx")).unlink()
-    with _served(broken) as base, _lab_page(browser, f"{base}/index.html", base) as (page, root, errors, left):
+    with served(broken) as base, _lab_page(browser, f"{base}/index.html", base) as (page, root, errors, left):
         state = root.evaluate(LAB_STATE_JS)
     assert state["state"] == "error" and "could not be loaded" in state["status"], state
     assert not errors and not left, (errors, left)

@@ -30,7 +30,9 @@ def runtime_dir() -> Path:
 
 
 @contextlib.contextmanager
-def _served(folder: Path):
+def served(folder: Path):
+    """``folder`` served over HTTP on a free local port (browsers run WebAssembly only over http): yields its base URL."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -57,7 +59,7 @@ def update_ms(models: dict, digits, updates: int = UPDATES) -> list[float]:
         folder = Path(scratch)
         block = lab.html(models, digits, folder=folder / "onnx")
         lab.write_page(folder / "site", block, folder / "onnx", runtime_dir())
-        with _served(folder / "site") as base, sync_playwright() as playwright:
+        with served(folder / "site") as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium)
             try:
                 page = browser.new_page()
