@@ -243,6 +243,8 @@ def glue(name: str, value, display: bool = False) -> None:
         from myst_nb import glue as _glue
     except ImportError:  # Colab and plain Jupyter have no myst-nb: the prose shows the variable's name
         return
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # a NumPy scalar: its repr is 'np.float64(31.0)' in NumPy 2
+        value = value.item()
     _glue(name, value, display=display)
 
 

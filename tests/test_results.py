@@ -598,3 +598,17 @@ def test_readable_refuses_what_it_cannot_show():
         results.readable(pd.DataFrame({"a": [1.0]}), digits={"b": 1})
     with pytest.raises(ValueError, match="no columns"):
         results.readable(pd.DataFrame({"a": [1.0]}), links=["b"])
+
+
+def test_glue_hands_plain_python_numbers_to_the_page(monkeypatch):
+    # myst-nb formats a glued value from its repr: NumPy 2 writes 'np.float64(31.0)', which the page cannot format.
+    import myst_nb
+    import numpy as np
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=False: glued.__setitem__(name, value))
+    results.glue("share", np.float64(31.0))
+    results.glue("count", np.int64(7))
+    results.glue("text", "seven")
+    assert glued == {"share": 31.0, "count": 7, "text": "seven"}
+    assert type(glued["share"]) is float and type(glued["count"]) is int
