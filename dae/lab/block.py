@@ -30,7 +30,7 @@ CHECKED = 3  # test digits whose page outputs the browser test compares with Ker
 # The noises a reader can choose: (kind in lab.js, label, dae.noise setting it reproduces at its default level).
 NOISES = {
     "gauss0.2": ("gaussian", "Gaussian, σ = level", 0.2),
-    "gauss_shift0.5": ("shifted", "Gaussian N(level, level)", 0.5),
+    "gauss_shift0.5": ("shifted", "shifted Gaussian, mean = σ = level", 0.5),
     "sp0.2": ("sp", "salt and pepper, amount = level", 0.2),
 }
 OFF_TEXT = "The live lab needs JavaScript; the slider above shows frames computed when the book was built."
