@@ -308,17 +308,20 @@ def sampling_slider_html(paths: dict, size: int = 112, caption: str | None = Non
         "names": ["sample", "its guess of the digit"],
         "clean": [png_data_uri(f) for f in final],
         "frames": frames,
+        # image.js fills these in as the reader moves the controls (the defaults describe noisy test digits).
+        "alt": {"clean": "the digit sample {digit} ends at", "panel": "{name} of sample {digit} at noise level {level}: {score}"},
     }
     text = json.dumps(payload, separators=(",", ":"))
     uid, esc = block_uid(text), html.escape
     value = f"{levels[0]:.2f}"
+    reference_alt = esc(payload["alt"]["clean"].format(digit=1))
     panels = [
-        f'<figure><img id="{uid}-img-clean" src="{payload["clean"][0]}" alt="the digit sample 1 ends at" width="{size}" height="{size}">'
+        f'<figure><img id="{uid}-img-clean" src="{payload["clean"][0]}" alt="{reference_alt}" width="{size}" height="{size}">'
         f'<figcaption><b>where it ends</b><br><span class="dae-slider-psnr">reference</span></figcaption></figure>'
     ]
     for i, panel in enumerate(payload["names"]):
         src, label = frames[0][0][0][i]
-        alt = f"{panel} of sample 1 at noise level {value}: {label}"
+        alt = payload["alt"]["panel"].format(name=panel, digit=1, level=value, score=label)
         panels.append(
             f'<figure><img id="{uid}-img-{i}" src="{src}" alt="{esc(alt)}" width="{size}" height="{size}">'
             f'<figcaption><b>{esc(panel)}</b><br><span class="dae-slider-psnr" id="{uid}-psnr-{i}" aria-live="polite">{esc(label)}</span>'

@@ -356,6 +356,10 @@ def test_static_sliders_move(visits, page):
         assert all(a != b for a, b in zip(after["srcs"][1:], before["srcs"][1:])), f"{page}: slider {k}: images unchanged"
         assert after["psnr"] != before["psnr"], f"{page}: slider {k}: PSNR text unchanged ({after['psnr']})"
         assert after["alts"] != before["alts"], f"{page}: slider {k}: alt text does not follow the slider"
+        # The page's script writes the alt text the build wrote: the reference picture's stays as it was.
+        assert before["kind"] != "image" or after["alts"][0] == before["alts"][0], (
+            f"{page}: slider {k}: alt text rewritten: {before['alts'][0]!r} -> {after['alts'][0]!r}"
+        )
         if other is not None:
             assert other["srcs"][1] != after["srcs"][1] and other["psnr"] != after["psnr"], f"{page}: slider {k}: noise choice ignored"
         if before["kind"] == "audio" or before["clips"]:

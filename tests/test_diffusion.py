@@ -87,6 +87,7 @@ def test_slider_html_holds_every_step():
     path = {"noise_std": np.linspace(1, 0, 4), "x": rng.uniform(0, 1, (4, 2, 28, 28, 1)), "x0": rng.uniform(0, 1, (4, 2, 28, 28, 1))}
     html = diffusion.sampling_slider_html({"one": path, "two": path})
     assert html.count("<option") == 4 and 'data-kind="image"' in html and "noise left" in html
+    assert 'alt="the digit sample 1 ends at"' in html and '"alt":{"clean":"the digit sample {digit} ends at"' in html
     with pytest.raises(ValueError, match="paths is empty"):
         diffusion.sampling_slider_html({})
 

@@ -6,6 +6,14 @@
   var digit = document.getElementById(uid + "-digit");
   var level = document.getElementById(uid + "-level");
   var levelText = document.getElementById(uid + "-level-text");
+  // The block names its pictures: test digits under noise by default, a sampler's steps in Chapter 7.
+  var alt = data.alt || {
+    clean: "clean test digit {digit}",
+    panel: "{name} image of test digit {digit}, {noise} at level {level}: {score}"
+  };
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) { return values[key]; });
+  }
   function show() {
     var n = Number(noise.value), d = Number(digit.value), l = Number(level.value);
     var value = data.levels[l].toFixed(2);
@@ -13,12 +21,12 @@
     level.setAttribute("aria-valuetext", value);
     var clean = document.getElementById(uid + "-img-clean");
     clean.src = data.clean[d];
-    clean.alt = "clean test digit " + (d + 1);
+    clean.alt = fill(alt.clean, {digit: d + 1});
     data.names.forEach(function (name, i) {
       var panel = data.frames[d][n][l][i];
       var img = document.getElementById(uid + "-img-" + i);
       img.src = panel[0];
-      img.alt = name + " image of test digit " + (d + 1) + ", " + data.noises[n] + " at level " + value + ": " + panel[1];
+      img.alt = fill(alt.panel, {name: name, digit: d + 1, noise: data.noises[n], level: value, score: panel[1]});
       document.getElementById(uid + "-psnr-" + i).textContent = panel[1];
     });
   }
