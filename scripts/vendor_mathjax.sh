@@ -5,28 +5,18 @@
 # Does nothing when the copy is already there. Needs `npm` (it only downloads; nothing is installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/npm_package.sh
 
 MATHJAX_VERSION=3.2.2
 dest=_build/vendor/mathjax
-stamp="$dest/.version"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$MATHJAX_VERSION" ] && [ -f "$dest/tex-mml-chtml.js" ]; then
-  exit 0
-fi
-if ! command -v npm >/dev/null; then
-  echo "npm is needed once to fetch MathJax $MATHJAX_VERSION for the offline book (apt-get install npm)." >&2
-  exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "Fetching MathJax $MATHJAX_VERSION from the npm registry into $dest"
-# npm pack checks the tarball against the registry's integrity hash.
-(cd "$tmp" && npm pack --silent "mathjax@$MATHJAX_VERSION" >/dev/null && tar xzf "mathjax-$MATHJAX_VERSION.tgz")
-es5="$tmp/package/es5"
+vendor_is_current "$dest" "$MATHJAX_VERSION" tex-mml-chtml.js && exit 0
+npm_unpack mathjax "$MATHJAX_VERSION" "$dest"
+es5="$package/es5"
 rm -rf "$dest"
 mkdir -p "$dest/input/tex" "$dest/output/chtml/fonts"
 cp "$es5/tex-mml-chtml.js" "$dest/"
 cp -r "$es5/input/tex/extensions" "$dest/input/tex/"
 cp -r "$es5/output/chtml/fonts/woff-v2" "$dest/output/chtml/fonts/"
 cp -r "$es5/a11y" "$es5/ui" "$dest/"
-cp "$tmp/package/LICENSE" "$dest/LICENSE"
-echo "$MATHJAX_VERSION" > "$stamp"
+cp "$package/LICENSE" "$dest/LICENSE"
+echo "$MATHJAX_VERSION" > "$dest/.version"

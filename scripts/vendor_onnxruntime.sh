@@ -7,23 +7,13 @@
 # Does nothing when the copy is already there. Needs `npm` (it only downloads; nothing is installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/npm_package.sh
 
 ORT_VERSION=1.30.0
 dest=_build/vendor/onnxruntime
-stamp="$dest/.version"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ORT_VERSION" ] && [ -f "$dest/ort.wasm.bundle.min.mjs" ] && [ -f "$dest/ort-wasm-simd-threaded.wasm.gz" ]; then
-  exit 0
-fi
-if ! command -v npm >/dev/null; then
-  echo "npm is needed once to fetch onnxruntime-web $ORT_VERSION for the offline book (apt-get install npm)." >&2
-  exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "Fetching onnxruntime-web $ORT_VERSION from the npm registry into $dest"
-# npm pack checks the tarball against the registry's integrity hash.
-(cd "$tmp" && npm pack --silent "onnxruntime-web@$ORT_VERSION" >/dev/null && tar xzf "onnxruntime-web-$ORT_VERSION.tgz")
-dist="$tmp/package/dist"
+vendor_is_current "$dest" "$ORT_VERSION" ort.wasm.bundle.min.mjs ort-wasm-simd-threaded.wasm.gz && exit 0
+npm_unpack onnxruntime-web "$ORT_VERSION" "$dest"
+dist="$package/dist"
 rm -rf "$dest"
 mkdir -p "$dest"
 cp "$dist/ort.wasm.bundle.min.mjs" "$dest/"
@@ -31,5 +21,5 @@ cp "$dist/ort.wasm.bundle.min.mjs" "$dest/"
 gzip -9 -n -c "$dist/ort-wasm-simd-threaded.wasm" > "$dest/ort-wasm-simd-threaded.wasm.gz"
 # The package ships no licence file; its package.json names the licence.
 node -e 'const p = require(process.argv[1]); console.log(`${p.name} ${p.version}: ${p.license} licence, Copyright (c) Microsoft Corporation`)' \
-  "$tmp/package/package.json" > "$dest/LICENSE"
-echo "$ORT_VERSION" > "$stamp"
+  "$package/package.json" > "$dest/LICENSE"
+echo "$ORT_VERSION" > "$dest/.version"
