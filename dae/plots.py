@@ -233,13 +233,13 @@ def headline(record, setting: str, metric: str = "psnr_db", title: str | None = 
     classical = [r for r in rows if r["kind"] == "classical"]
     chosen = [r for r in rows if r["kind"] == "noisy"]
     chosen += [max(classical, key=lambda r: r[metric])] if classical else []
-    chosen += [r for r in rows if r["kind"] in ("seed-model", "model")]
+    chosen += [r for r in rows if r["kind"] in ("recipe", "model")]
     if not chosen:
         raise ValueError(f"nothing recorded with {metric!r} in {setting!r}; settings: {sorted({r['setting'] for r in record.rows})}")
     names = [(labels or {}).get(r["method"], r["method"]) for r in chosen]
     values = [r[metric] for r in chosen]
     errors = [r.get(metric + CI95) or 0.0 for r in chosen]
-    colours = {"noisy": "0.6", "classical": "tab:blue", "seed-model": "tab:orange", "model": "tab:green"}
+    colours = {"noisy": "0.6", "classical": "tab:blue", "recipe": "tab:orange", "model": "tab:green"}
     fig, ax = plt.subplots(figsize=(6, 0.45 * len(chosen) + 1.1))
     y = np.arange(len(chosen))[::-1]
     ax.barh(y, values, xerr=errors, color=[colours[r["kind"]] for r in chosen], capsize=3)

@@ -136,7 +136,7 @@ CHAPTER_TITLES = {
     "ch07_denoisers_that_generate": "7. Denoisers that generate",
 }
 MEASURE_NAMES = {"psnr_db": "PSNR", "si_sdr_db": "SI-SDR"}  # both in dB
-MODEL_KINDS = ("model", "seed-model")  # trained networks: the chapter's own and the recipes it reproduces
+MODEL_KINDS = ("model", "recipe")  # trained networks: the chapter's own and the recipes it reproduces
 # Two trained models closer than this (dB) are about equal: run-to-run spread can swap them (benchmarks/SPREAD.md).
 ABOUT_EQUAL_DB = 0.3
 _SOUND_NOISES = {"white": "white noise", "pink": "pink noise", "babble": "babble", "hum": "hum"}

@@ -23,7 +23,7 @@ from dae.tables import CI95, DIGITS, HEADERS, METRICS, readable
 __all__ = ["CI95", "DIGITS", "HEADERS", "METRICS", "Recorder", "glue", "load", "readable", "results_dir"]
 
 RESULTS_ENV = "DAE_RESULTS_DIR"
-KINDS = ("noisy", "classical", "seed-model", "model", "oracle", "ceiling")
+KINDS = ("noisy", "classical", "recipe", "model", "oracle", "ceiling")
 
 
 def process_seconds() -> float:

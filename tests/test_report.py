@@ -22,7 +22,7 @@ def records():
         _row("gauss0.2", "noisy input", "noisy", psnr_db=16.7, ssim=0.61),
         _row("gauss0.2", "median filter (size 3)", "classical", psnr_db=19.4),
         _row("gauss0.2", "non-local means (h 0.15)", "classical", psnr_db=20.2),
-        _row("gauss0.2", "tutorial's dense autoencoder", "seed-model", psnr_db=22.9),
+        _row("gauss0.2", "tutorial's dense autoencoder", "recipe", psnr_db=22.9),
         # A better model in another setting must not leak into the headline.
         _row("sp0.2", "a model of another noise", "model", psnr_db=40.0),
         _row("sp0.2", "median filter (size 3)", "classical", psnr_db=30.0),
@@ -34,7 +34,7 @@ def records():
         _row("white_0dB", "mask model, STFT + noisy phase", "model", si_sdr_db=9.3),
         # The oracle scores higher than any model but is not a method: never the best model.
         _row("white_0dB", "ideal ratio mask", "oracle", si_sdr_db=12.6),
-        _row("hello_mel_sp0.2", "seed's recipe", "seed-model", psnr_db=8.2),
+        _row("hello_mel_sp0.2", "the one-clip recipe", "recipe", psnr_db=8.2),
     ]
     return {"ch02_shallow_denoising": _record(ch02), "ch05_speech": _record(ch04)}
 
