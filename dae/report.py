@@ -24,6 +24,21 @@ BUDGET_MINUTES = {
 
 IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
 SOUND_COLUMNS = (("SI-SDR (dB)", "si_sdr_db", 2), ("STOI", "stoi", 3), ("PESQ", "pesq", 2), ("LSD (dB)", "lsd_db", 2))
+GENERATION_COLUMNS = (("confident (%)", "confident_pct", 1), ("largest class (%)", "largest_class_pct", 1), ("Fréchet distance", "frechet", 2))
+
+
+def _group(row: dict) -> str:
+    """Which table a recorded row belongs in: 'sound' (it has SI-SDR), 'generation' (a Fréchet distance) or 'images'."""
+    if row.get("si_sdr_db") is not None:
+        return "sound"
+    return "generation" if row.get("frechet") is not None else "images"
+
+
+_GROUPS = {
+    "images": ("Images:", IMAGE_COLUMNS),
+    "sound": ("Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", SOUND_COLUMNS),
+    "generation": ("Generated digits (judged by a digit classifier; a lower Fréchet distance is closer to real digits):", GENERATION_COLUMNS),
+}
 
 
 def _run(record: dict) -> str:
@@ -76,19 +91,20 @@ def time_table(records: dict[str, dict]) -> list[str]:
 
 def markdown_table(records: dict[str, dict]) -> str:
     """The chapters' times (from the kernel's start to the last cell), then every recorded row in chapter
-    order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound.
+    order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound and one for generated digits.
 
-    A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD.
+    A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD; a row
+    with a Fréchet distance to the generation table.
     """
-    is_sound = lambda r: r.get("si_sdr_db") is not None  # noqa: E731
     lines = [
         f"Time per chapter{_measured_on(records)}, from its kernel's start to its last cell. Processors differ in speed by a factor "
         "of 2 to 3: on a slower one, expect up to three times these minutes.",
         "",
     ] + time_table(records)
-    lines += ["", "Images:", ""] + _table(records, IMAGE_COLUMNS, lambda r: not is_sound(r))
-    if any(is_sound(r) for record in records.values() for r in record["rows"]):
-        lines += ["", "Sound (STOI and PESQ measure speech only; LSD is the log-spectral distance):", ""] + _table(records, SOUND_COLUMNS, is_sound)
+    present = {_group(r) for record in records.values() for r in record["rows"]} | {"images"}
+    for group, (title, columns) in _GROUPS.items():
+        if group in present:
+            lines += ["", title, ""] + _table(records, columns, lambda r, group=group: _group(r) == group)
     return "\n".join(lines)
 
 
@@ -107,13 +123,12 @@ def appendix_markdown(records: dict[str, dict] | None = None) -> str:
     lines = [f"Each chapter's time{_measured_on(records)}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
     for chapter, record in records.items():
         lines += ["", f"## {chapter_title(chapter)}", ""]
-        rows = record["rows"]
-        sound = [r for r in rows if r.get("si_sdr_db") is not None]
-        if len(sound) < len(rows):
-            lines += _table({chapter: record | {"rows": [r for r in rows if r.get("si_sdr_db") is None]}}, IMAGE_COLUMNS, lambda r: True)
-        if sound:
-            lines += [""] if len(sound) < len(rows) else []
-            lines += _table({chapter: record | {"rows": sound}}, SOUND_COLUMNS, lambda r: True)
+        tables = []
+        for group, (_, columns) in _GROUPS.items():
+            rows = [r for r in record["rows"] if _group(r) == group]
+            if rows:
+                tables.append(_table({chapter: record | {"rows": rows}}, columns, lambda r: True))
+        lines += sum((([""] if i else []) + table for i, table in enumerate(tables)), [])
     return "\n".join(lines)
 
 

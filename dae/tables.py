@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 
-METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq", "lsd_db")
+# Images, sound, then generated digits (Chapter 7: the share a digit classifier labels with confidence >= 0.9,
+# its largest class, and the Fréchet distance of the classifier's features to real digits).
+METRICS = ("psnr_db", "ssim", "si_sdr_db", "stoi", "pesq", "lsd_db", "confident_pct", "largest_class_pct", "frechet")
 # What a reader sees for each column of Recorder.table(), and the decimals each number gets: the prose
 # quotes decibels with one decimal, STOI and PESQ with two, SSIM with three.
 HEADERS = {
@@ -20,9 +22,23 @@ HEADERS = {
     "stoi": "STOI",
     "pesq": "PESQ",
     "lsd_db": "LSD (dB)",
+    "confident_pct": "confident (%)",
+    "largest_class_pct": "largest class (%)",
+    "frechet": "Fréchet distance",
     "seconds": "seconds",
 }
-DIGITS = {"psnr_db": 1, "ssim": 3, "si_sdr_db": 1, "stoi": 2, "pesq": 2, "lsd_db": 1, "seconds": 1}
+DIGITS = {
+    "psnr_db": 1,
+    "ssim": 3,
+    "si_sdr_db": 1,
+    "stoi": 2,
+    "pesq": 2,
+    "lsd_db": 1,
+    "confident_pct": 1,
+    "largest_class_pct": 1,
+    "frechet": 2,
+    "seconds": 1,
+}
 # A measure's 95 % interval half-width, recorded when add() is given one value per test item; one more decimal.
 CI95 = "_ci95"
 HEADERS.update({m + CI95: "± 95 %" + (" (dB)" if m.endswith("_db") else "") for m in METRICS})
