@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from ._checks import check_divisible, check_flag, check_image_shape, check_positive_int, check_sizes
+from ._checks import check_divisible, check_flag, check_image_shape, check_images, check_positive_int, check_sizes
 
 
 def dense_autoencoder(
@@ -226,3 +226,40 @@ def _check_spectrogram(freq_bins, filters, kernel_size, dilations, mean, varianc
         if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(variance)) and np.all(variance >= 0)):
             raise ValueError("mean must be finite and variance finite and non-negative")
     return freq_bins, filters, kernel_size, dilations
+
+
+def trained_deep_2d_autoencoder(settings, images, log=print):
+    """Chapter 1's deep dense autoencoder with a 2-D code (256 and 64 units in each half, a linear code), trained on
+    the training digits ``images`` (N, 28, 28) in [0, 1] to reconstruct them: 10 epochs on all of them at full settings,
+    5 on the first 15,000 in quick mode, batches of 256.
+
+    Kept in the model cache (:mod:`dae.cache`), so that Chapter 7, which draws digits with its decoder, uses the very
+    model Chapter 1 trained. Returns the :class:`dae.cache.CachedModel`; its ``info`` holds ``epochs`` and ``seconds``.
+    """
+    from . import cache, train
+    from . import settings as settings_module
+
+    images = check_images(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must be (N, height, width) without a channel axis, got shape {images.shape}")
+    config = {
+        "code_size": 2,
+        "hidden_sizes": [256, 64],
+        "epochs": settings.choose(full=10, quick=5),
+        "batch_size": 256,
+        "digits": settings.choose(full=len(images), quick=min(15000, len(images))),
+        "seed": settings.seed,
+    }
+
+    def make():
+        settings_module.seed_everything(config["seed"])
+        _, _, model = dense_autoencoder(code_size=2, hidden_sizes=tuple(config["hidden_sizes"]), code_activation=None)
+        model.compile(optimizer="adam", loss="mse")
+        digits = images[: config["digits"]]
+        run = train.fit(model, digits, digits, epochs=config["epochs"], batch_size=config["batch_size"], verbose=0)
+        return model, {"epochs": config["epochs"], "seconds": run.seconds}
+
+    result = cache.cached_model("deep-2d-autoencoder", config, (dense_autoencoder, trained_deep_2d_autoencoder, train.fit), make)
+    if result.loaded and log is not None:
+        log(f"loaded the deep 2-D autoencoder trained earlier in this build ({config['epochs']} epochs)")
+    return result

@@ -202,3 +202,18 @@ def test_weighted_training_runs_and_rejects_a_bad_flag(results_dir):
     assert np.isfinite(record["loss"][0])
     with pytest.raises(ValueError, match="weighted must be True or False"):
         speech.train_mask_model(model, utterances, pools, epochs=1, weighted="yes")
+
+
+def test_chapter_1s_deep_2d_autoencoder_is_trained_once_and_shared(results_dir):
+    from dae import models
+
+    quick = settings_module.Settings(quick=True, seed=0, device="CPU")
+    digits = np.random.default_rng(0).uniform(0, 1, (64, 28, 28)).astype(np.float32)
+    lines = []
+    first = models.trained_deep_2d_autoencoder(quick, digits, log=lines.append)
+    again = models.trained_deep_2d_autoencoder(quick, digits, log=lines.append)  # as Chapter 7 asks for it
+    assert not first.loaded and again.loaded and first.path == again.path and len(lines) == 1
+    assert first.info["epochs"] == 5 and first.model.get_layer("encoder").output.shape[-1] == 2
+    np.testing.assert_allclose(again.model.predict(digits[:4], verbose=0), first.model.predict(digits[:4], verbose=0), atol=1e-6)
+    with pytest.raises(ValueError, match="without a channel axis"):
+        models.trained_deep_2d_autoencoder(quick, digits[..., None])
