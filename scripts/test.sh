@@ -30,9 +30,10 @@ leg_311() {
     return 1
   fi
   echo "Quick book built in $(( $(date +%s) - start )) s ($(python --version))"
-  # Two workers (pytest-xdist), each taking whole test files: by now the other leg has usually finished,
-  # and the browser tests alone would leave a core idle.
-  python -m pytest tests -p no:cacheprovider --durations=10 -n 2 --dist loadfile
+  # Two workers (pytest-xdist), each taking whole test files, except the browser tests, shared out page by page
+  # (tests/conftest.py): alone, that file would keep one worker busy long after the other has finished.
+  rm -rf "$DAE_SCREENSHOTS"  # the workers share the folder; neither empties it
+  python -m pytest tests -p no:cacheprovider --durations=10 -n 2 --dist loadgroup
 }
 
 find_python312() {

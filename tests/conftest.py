@@ -133,11 +133,30 @@ def snr_db(clean, noise) -> float:
 
 
 def pytest_collection_modifyitems(items):
-    """nbval (scripts/test.sh runs it on the chapters in the Python 3.12 leg) waits at most 5 s for a finished cell's
-    outputs; a kernel on a busy 2-core machine, beside the other test leg, can take longer to send them."""
+    """Two adjustments for scripts/test.sh.
+
+    - nbval (run on the chapters in the Python 3.12 leg) waits at most 5 s for a finished cell's outputs; a kernel on a
+      busy 2-core machine, beside the other test leg, can take longer to send them.
+    - Groups for pytest-xdist's ``--dist loadgroup`` (two workers in the Python 3.11 leg): each test file stays whole on
+      one worker, as with ``--dist loadfile``, except the browser tests, which are grouped by page, and run page by
+      page. The browser file is the longest by far; split by page, it runs on both workers, and each page is loaded
+      once for all the tests that only read it.
+    """
+    pages = {}
     for item in items:
         if hasattr(item, "output_timeout"):  # an nbval cell
             item.output_timeout = 60
+        callspec = getattr(item, "callspec", None)
+        page = callspec.params.get("page", callspec.params.get("page_name")) if callspec else None
+        if page and item.path.name == "test_browser.py":
+            pages[item] = page
+        item.add_marker(pytest.mark.xdist_group(f"{item.path.name}::{page}" if item in pages else item.path.name))
+    # The browser tests of one page one after another, so that a page loaded for one is still open for the next.
+    browser_tests = [item for item in items if item.path.name == "test_browser.py"]
+    if browser_tests:
+        first = items.index(browser_tests[0])
+        ordered = sorted(browser_tests, key=lambda item: pages.get(item, ""))  # stable: each page's tests keep their order
+        items[first : first + len(browser_tests)] = ordered
 
 
 # In CI the data mirrors are always there, so a test skipped for want of one hides a broken mirror or path:

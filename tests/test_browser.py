@@ -98,8 +98,11 @@ def html_root() -> Path:
 def screenshots(html_root) -> Path:
     folder = Path(os.environ.get("DAE_SCREENSHOTS") or html_root.parent / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):  # only this run's pictures, none of a page that has gone
-        old.unlink()
+    # Only this run's pictures, none of a page that has gone. Under pytest-xdist each worker shares the folder, and
+    # scripts/test.sh empties it before the run: a worker that cleared it would delete the other's pictures.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for old in folder.glob("*.png"):
+            old.unlink()
     return folder
 
 
@@ -501,6 +504,28 @@ def _offline_page(browser, base: str, page_name: str, width: int, scheme: str):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def read_only_page(browser, server):
+    """``read_only_page(page_name, width, scheme)``: like :func:`_offline_page`, but the loaded page stays open for the
+    next test that asks for the same one, so a test must only read it (evaluate, screenshot), never click or scroll.
+    The tests of one page run one after another (tests/conftest.py orders them), so two open pages suffice."""
+    opened = {}
+
+    @contextlib.contextmanager
+    def get(page_name: str, width: int, scheme: str):
+        key = (page_name, width, scheme)
+        if key not in opened:
+            while len(opened) >= 2:
+                opened.pop(next(iter(opened)))[0].__exit__(None, None, None)
+            loading = _offline_page(browser, server, page_name, width, scheme)
+            opened[key] = (loading, loading.__enter__())
+        yield opened[key][1]
+
+    yield get
+    for loading, _ in opened.values():
+        loading.__exit__(None, None, None)
+
+
 def _wait_for_sidebar(page, kind: str, test: str, what: str) -> dict:
     """Wait (transitions included) until the sidebar state passes ``test`` (a JS expression on ``s``); fail with ``what``."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -560,10 +585,10 @@ def test_every_visible_sidebar_toggle_opens_its_sidebar(browser, server, screens
 
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_code_and_printed_results_stay_inside_the_column(browser, server, page_name, width):
+def test_code_and_printed_results_stay_inside_the_column(read_only_page, page_name, width):
     """No code cell, output or code block scrolls sideways (long lines wrap: _ext/static/dae-page.css), and on a phone
     nothing makes the page itself wider than the screen."""
-    with _offline_page(browser, server, page_name, width, "light") as (page, _):
+    with read_only_page(page_name, width, "light") as (page, _):
         overflowing = page.evaluate(OVERFLOWING_PRE_JS)
         page_width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert not overflowing, f"{page_name} at {width} px: {len(overflowing)} code boxes scroll sideways, e.g. {overflowing[:3]}"
@@ -658,7 +683,7 @@ WIDEST_HEADER_PX = 180  # about 9em of text and the cell's padding: a longer hea
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
-def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, screenshots, page_name):
+def test_tables_show_every_row_with_plain_headers_and_no_nan(read_only_page, screenshots, page_name):
     """Every table of a chapter (.bd-article table) on a phone: no cell reads 'nan', 'NaN', 'None', 'inf' or '…' (a row
     pandas left out), no header row starts with an empty cell (pandas' index column), no 'N rows × M columns' note
     under it, a header longer than about 9em wraps rather than widening its column, and a table wider than the
@@ -666,7 +691,7 @@ def test_tables_show_every_row_with_plain_headers_and_no_nan(browser, server, sc
     import re
 
     stem = page_name.split("/")[-1]
-    with _offline_page(browser, server, page_name, 390, "light") as (page, errors):
+    with read_only_page(page_name, 390, "light") as (page, errors):
         tables = page.evaluate(TABLES_JS)
         article = page.inner_text(".bd-article")
         if any(t["wide"] for t in tables):
@@ -730,12 +755,12 @@ def _figure_text_px(chunks: dict, natural: float, shown: float) -> float | None:
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
 @pytest.mark.parametrize("scheme", ["light", "dark"])  # the dark theme puts each figure on a padded panel
-def test_figures_show_no_larger_than_drawn_and_their_text_reads_on_a_laptop(browser, server, html_root, page_name, scheme):
+def test_figures_show_no_larger_than_drawn_and_their_text_reads_on_a_laptop(read_only_page, html_root, page_name, scheme):
     """Each figure of a chapter at 1280 px: shown at most at the size it was drawn (a blown-up PNG blurs), and its
     smallest text, as the page shows it, at least MIN_FIGURE_TEXT_PX tall (computed from what the PNG records)."""
     from dae.figure_text import PNG_DPI_KEY, PNG_FONT_KEY
 
-    with _offline_page(browser, server, page_name, 1280, scheme) as (page, errors):
+    with read_only_page(page_name, 1280, scheme) as (page, errors):
         page.evaluate(IMAGES_JS)  # every image loaded
         figures = page.evaluate(FIGURES_JS)
     assert not errors, f"{page_name}: console errors {errors}"
@@ -954,12 +979,12 @@ PRINTED_JS = """cs => cs.map(c => {
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if _notebook(p)])
-def test_printed_output_reads_without_walls_or_working_names(browser, server, page_name):
+def test_printed_output_reads_without_walls_or_working_names(read_only_page, page_name):
     """What a chapter's cells print: no log over 12 lines shows whole (it folds to its ends and a button), no
     model-cache key ('speech-mask-3f2a…') and no ASCII arrow '->' in what is printed or in a figure's description."""
     import re
 
-    with _offline_page(browser, server, page_name, 1280, "light") as (page, errors):
+    with read_only_page(page_name, 1280, "light") as (page, errors):
         logs = page.evaluate(LOGS_JS)
         printed = page.eval_on_selector_all(".bd-article div.cell_output", PRINTED_JS)
         alts = page.eval_on_selector_all(".bd-article div.cell_output img", "is => is.map(i => i.alt)")
@@ -1027,11 +1052,11 @@ FIRST_PICTURE_JS = """() => {
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if p.endswith("06_cats_and_dogs")])
-def test_the_first_picture_or_sound_comes_within_two_screens(browser, server, screenshots, page_name):
+def test_the_first_picture_or_sound_comes_within_two_screens(read_only_page, screenshots, page_name):
     """Chapter 6 shows a picture or a player before its tables: within the first two screens of a laptop. (On a phone
     the title, the set-up code and two paragraphs alone fill about two screens; the picture follows them.)"""
     width = 1280
-    with _offline_page(browser, server, page_name, width, "light") as (page, _):
+    with read_only_page(page_name, width, "light") as (page, _):
         first = page.evaluate(FIRST_PICTURE_JS)
         height = page.viewport_size["height"]
         page.screenshot(path=str(screenshots / f"first-screens-{page_name.split('/')[-1]}-{width}.png"), full_page=False)
