@@ -5,7 +5,8 @@
 #   chapter with its hidden checks (warnings are errors); then the unit tests of dae, the checked
 #   outputs of the executed chapters, and the built pages in headless Chromium (tests/test_browser.py).
 # Leg 2, Python 3.12 (Colab's version; $PYTHON312, else pyenv's newest 3.12) in .venv312, with the
-#   newest release of every requirement: the unit tests, then every chapter executed by nbval.
+#   newest release of every requirement: the unit tests (but two files that test the project's own machinery),
+#   then every chapter executed by nbval.
 #
 # By default both legs run at the same time (the 3.12 leg's log is printed after the 3.11 leg's);
 # DAE_TEST_LEG=311 or DAE_TEST_LEG=312 runs one leg alone.
@@ -66,7 +67,10 @@ if argv0 not in ("python", "python3", sys.executable) and Path(argv0).resolve() 
     sys.exit(f"the python3 kernel runs {argv0}, not this environment's {sys.executable}")
 PY
   echo "Testing with $(python --version): $(python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|librosa|numpy) ' | tr -s ' ' | paste -sd ';')"
-  python -m pytest tests book --nbval-lax -p no:cacheprovider --ignore=tests/test_browser.py --durations=10
+  # Two test files check the project's own machinery rather than the libraries, and run in the other leg only: the
+  # model cache under two processes at once (half a minute of CPU) and the benchmark.
+  python -m pytest tests book --nbval-lax -p no:cacheprovider --ignore=tests/test_browser.py --ignore=tests/test_cache_concurrency.py \
+    --ignore=tests/test_bench.py --durations=10
 }
 
 case "$LEG" in
