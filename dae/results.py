@@ -140,7 +140,7 @@ class Recorder:
         A metric given as one value per test item (an array) is recorded as its mean and, under
         ``<metric>_ci95``, the half-width of the mean's 95 % confidence interval (1.96 standard errors).
         ``setting`` and ``method`` must be non-empty strings; a value a measure cannot take (``POSSIBLE``:
-        negative seconds, an SSIM outside [-1, 1], a STOI outside [0, 1], a PESQ outside [-0.5, 4.65]) is
+        negative seconds, an SSIM or a STOI outside [-1, 1], a PESQ outside [-0.5, 4.65], a negative LSD) is
         refused, whichever test item it belongs to.
         """
         for label, text in (("setting", setting), ("method", method)):

@@ -12,7 +12,7 @@ import io
 import numpy as np
 import pytest
 
-from dae import _checks, audio_metrics, baselines, masks, metrics, noise, sound, spectrogram, train
+from dae import _checks, audio_metrics, baselines, masks, metrics, noise, sliders, sound, spectrogram, train
 from dae.data import CorruptDataError
 from dae.data._download import decode_wav, read_wav
 
@@ -30,6 +30,7 @@ NOISE = np.random.default_rng(0).standard_normal(SR).astype(np.float32)
 FEATURES = masks.mask_features(SPEECH + 0.1 * NOISE)  # (129, frames)
 MASK_SHAPE = FEATURES.shape
 IMAGES = np.full((2, 28, 28), 0.5, dtype=np.float32)
+GAUSSIAN = next(iter(sliders.NOISES))
 
 
 def _wav_bytes(audio=SPEECH) -> bytes:
@@ -104,6 +105,33 @@ CASES = [
     ("total variation, weight 1e3", lambda: baselines.denoise("total variation", IMAGES, 1e3), ValueError, "weight must be at most 100"),
     ("non-local means, h 50", lambda: baselines.denoise("non-local means", IMAGES, 50.0), ValueError, "h must be at most 10"),
     ("wavelet, sigma 50", lambda: baselines.tune("wavelet", IMAGES, IMAGES, grid=[0.1, 50.0]), ValueError, "sigma must be at most 10"),
+    # slider denoisers must return images like their input: float, finite, in [0, 1]
+    (
+        "sliders.frame, denoiser returns uint8 0..255",
+        lambda: sliders.frame(IMAGES[0], {"bytes": lambda b: np.round(b * 255).astype(np.uint8)}, GAUSSIAN, 0.2),
+        TypeError,
+        "output of denoiser 'bytes' must be floating point in [0, 1], got dtype uint8",
+    ),
+    (
+        "sliders.frame, denoiser returns 0..255 floats",
+        lambda: sliders.frame(IMAGES[0], {"scaled": lambda b: b * 255.0}, GAUSSIAN, 0.2),
+        ValueError,
+        "output of denoiser 'scaled' must lie in [0, 1]",
+    ),
+    (
+        "sliders.frame, denoiser returns NaN",
+        lambda: sliders.frame(IMAGES[0], {"diverged": lambda b: np.full(b.shape, np.nan, np.float32)}, GAUSSIAN, 0.2),
+        ValueError,
+        "output of denoiser 'diverged' contains NaN",
+    ),
+    (
+        "sliders.static_frames, denoiser returns -1..1",
+        lambda: sliders.static_frames(IMAGES, {"tanh": lambda b: 2 * b - 1}, levels=(0.0, 0.1)),
+        ValueError,
+        "output of denoiser 'tanh' must lie in [0, 1]",
+    ),
+    ("png_data_uri, a NaN pixel", lambda: sliders.png_data_uri(np.where(np.eye(28) > 0, np.nan, 0.5)), ValueError, "image contains NaN"),
+    ("png_data_uri, uint8 pixels", lambda: sliders.png_data_uri(np.full((28, 28), 255, np.uint8)), TypeError, "image must be floating point"),
     # WAV files
     (
         "decode_wav, half a file",

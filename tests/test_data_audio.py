@@ -146,8 +146,9 @@ def test_fsdd_file_with_one_changed_byte_raises_corrupt_data_error_naming_it(tmp
 
 
 @needs_fsdd
-def test_fsdd_mirror_missing_a_file_and_no_network_names_mirror_file_and_url(tmp_path, monkeypatch):
+def test_fsdd_mirror_missing_a_file_and_no_network_names_mirror_file_and_url(tmp_path, monkeypatch, capsys):
     root = _linked_mirror(tmp_path, FSDD_DIR, "fsdd/recordings", drop={"0_lucas_0.wav"})
+    monkeypatch.setenv("DAE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(dae.data._download, "_fetch", _offline)
     with pytest.raises(DataUnavailableError) as info:
         load_fsdd(root)
@@ -155,6 +156,9 @@ def test_fsdd_mirror_missing_a_file_and_no_network_names_mirror_file_and_url(tmp
     assert str(root / "fsdd" / "recordings") in message
     assert "0_lucas_0.wav" in message
     assert FSDD_URL in message
+    # before falling back to the network, one line says which file the mirror lacks and that it is being downloaded
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "0_lucas_0.wav" in line and str(root / "fsdd" / "recordings") in line and "downloading" in line and FSDD_URL in line
 
 
 def test_fsdd_without_mirror_or_network_names_env_var_and_url(tmp_path, monkeypatch):
@@ -363,3 +367,61 @@ def test_two_processes_download_the_clips_once(tmp_path):
     fetched = (tmp_path / "fetched.log").read_text().splitlines()
     assert len(fetched) == len(set(fetched)) == 16  # each clip fetched once, by one of the two
     assert not [p.name for p in (tmp_path / "cache" / "esc50-catdog").iterdir() if p.name.endswith(".part")]
+
+
+FSDD_RACE = r"""
+import io, os, sys, time, zipfile
+from pathlib import Path
+
+import dae.data._download as download
+import dae.data.fsdd as fsdd
+
+source, log = Path(sys.argv[1]), Path(sys.argv[2])
+# The first 20 recordings stand in for the whole archive, so that the race takes seconds, not minutes.
+few = dict(sorted(fsdd.read_manifest(fsdd.FSDD_MANIFEST).items())[:20])
+fsdd.read_manifest = lambda name: few
+
+
+def fetch(url):
+    with open(log, "a") as out:
+        out.write(url + "\n")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in few:
+            archive.writestr(f"free-spoken-digit-dataset-1.0.10/recordings/{name}", (source / name).read_bytes())
+    time.sleep(0.5)  # a slow network: the other process arrives while this one is still downloading
+    return buffer.getvalue()
+
+
+download._fetch = fetch
+(log.parent / f"ready-{os.getpid()}").touch()
+while not (log.parent / "go").exists():
+    time.sleep(0.01)
+print(len(fsdd.load_fsdd(log.parent / "no-mirror")))
+"""
+
+
+@needs_fsdd
+def test_two_processes_loading_fsdd_for_the_first_time_download_it_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "no-mirror").mkdir()
+    script = tmp_path / "race.py"
+    script.write_text(FSDD_RACE)
+    env = dict(os.environ, DAE_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("DAE_DATA_DIR", None)
+    command = [sys.executable, str(script), str(FSDD_DIR), str(tmp_path / "fetched.log")]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < 2:  # both imported and waiting: start them together
+        assert all(p.poll() is None for p in procs) and time.monotonic() < deadline, [p.communicate()[1][-2000:] for p in procs]
+        time.sleep(0.02)
+    (tmp_path / "go").touch()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+    assert [out.splitlines()[-1] for out, _ in outputs] == ["20", "20"]  # both loaded the recordings
+    assert (tmp_path / "fetched.log").read_text().splitlines() == [FSDD_URL]  # one download, by one of the two
+    folders = sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir())
+    assert folders == ["fsdd-v1.0.10"] and len(list((tmp_path / "cache" / "fsdd-v1.0.10").iterdir())) == 20

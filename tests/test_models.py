@@ -93,10 +93,21 @@ def test_autoencoder_equals_decoder_of_encoder(request, builder, shape):
 
 
 @pytest.mark.parametrize("builder", ["dense_small", "conv_small"])
-def test_autoencoder_shares_all_weights_with_encoder_and_decoder(request, builder):
+def test_autoencoder_is_the_decoder_after_the_encoder_and_follows_their_weights(request, builder):
     encoder, decoder, autoencoder = request.getfixturevalue(builder)
-    ids = {id(v) for v in autoencoder.weights}
-    assert ids == {id(v) for v in encoder.weights} | {id(v) for v in decoder.weights}
+    shape = (3, *autoencoder.input_shape[1:])
+    x = np.random.RandomState(5).rand(*shape).astype(np.float32)
+    before = _numpy(autoencoder(x, training=False))
+    np.testing.assert_allclose(before, _numpy(decoder(encoder(x, training=False), training=False)), rtol=1e-5, atol=1e-6)
+    original = encoder.get_weights()
+    try:  # moving the encoder's weights moves the autoencoder's output with them: one set of weights, not a copy
+        encoder.set_weights([w + 0.05 for w in original])
+        after = _numpy(autoencoder(x, training=False))
+        assert np.max(np.abs(after - before)) > 1e-3
+        np.testing.assert_allclose(after, _numpy(decoder(encoder(x, training=False), training=False)), rtol=1e-5, atol=1e-6)
+    finally:
+        encoder.set_weights(original)
+    assert len(autoencoder.weights) == len(encoder.weights) + len(decoder.weights)
 
 
 def test_dense_autoencoder_computes_its_layers_by_hand(dense_small):

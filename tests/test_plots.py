@@ -23,10 +23,13 @@ def test_backend_is_headless():
 # --- image_grid --------------------------------------------------------------------------------
 
 
-def test_image_grid_returns_figure(images):
+def test_image_grid_draws_each_image_in_order_on_a_0_to_1_grey_scale(images):
     fig = plots.image_grid(images, labels=list(range(8)), ncols=4, title="digits")
-    assert isinstance(fig, Figure)
-    assert len(fig.axes) == 8
+    assert isinstance(fig, Figure) and len(fig.axes) == 8
+    for ax, image in zip(fig.axes, images):
+        (drawn,) = ax.images
+        np.testing.assert_array_equal(drawn.get_array(), image)
+        assert drawn.get_clim() == (0, 1) and drawn.get_cmap().name == "gray"
 
 
 def test_image_grid_titles_images_by_label(images):
@@ -40,8 +43,11 @@ def test_image_grid_pads_last_row(images):
 
 
 def test_image_grid_accepts_channel_axis_and_uint8():
-    fig = plots.image_grid(np.zeros((4, 28, 28, 1), dtype=np.uint8), ncols=2)
-    assert isinstance(fig, Figure)
+    digits = np.arange(4 * 28 * 28).reshape(4, 28, 28, 1).astype(np.uint8)
+    fig = plots.image_grid(digits, ncols=2)
+    for ax, digit in zip(fig.axes, digits):
+        np.testing.assert_array_equal(ax.images[0].get_array(), digit[..., 0])
+        assert ax.images[0].get_clim() == (0, 255)  # uint8 digits keep their 0..255 scale
 
 
 def test_image_grid_rejects_mismatched_labels(images):
@@ -61,6 +67,8 @@ def test_image_rows_returns_figure_with_one_row_per_entry(images):
     fig = plots.image_rows({"clean": images[:4], "noisy": images[4:]}, title="rows")
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 8
+    for ax, image in zip(fig.axes, images):  # row by row: the clean four, then the noisy four
+        np.testing.assert_array_equal(ax.images[0].get_array(), image)
     assert fig.axes[0].get_ylabel() == "clean"
     assert fig.axes[4].get_ylabel() == "noisy"
 
@@ -71,7 +79,8 @@ def test_image_rows_with_clean_titles_psnr(images):
     fig = plots.image_rows({"clean": clean, "noisy": noisy[..., None]}, clean=clean)
     labels = [ax.get_xlabel() for ax in fig.axes]
     assert labels[:3] == ["", "", ""]  # infinite PSNR of clean against itself is not shown
-    assert all(t.endswith(" dB") for t in labels[3:])
+    expected = 10 * np.log10(1.0 / np.mean((noisy.astype(np.float64) - clean) ** 2, axis=(1, 2)))
+    assert labels[3:] == [f"{value:.1f} dB" for value in expected]
 
 
 def test_image_rows_rejects_empty_rows():
@@ -89,13 +98,39 @@ def test_image_rows_rejects_rows_of_different_lengths(images):
 
 def test_loss_curves_returns_figure_with_training_and_test_lines():
     fig = plots.loss_curves({"dense": {"loss": [0.3, 0.2, 0.1], "val_loss": [0.35, 0.25, 0.2]}, "conv": {"loss": [0.2, 0.1, 0.05]}})
-    assert isinstance(fig, Figure)
-    assert len(fig.axes[0].get_lines()) == 3
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["dense: training", "dense: test", "conv: training"]
+    for line, values in zip(lines, ([0.3, 0.2, 0.1], [0.35, 0.25, 0.2], [0.2, 0.1, 0.05])):
+        np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])  # epochs count from 1
+        np.testing.assert_array_equal(line.get_ydata(), values)
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()  # a model's two curves share a colour
 
 
 def test_loss_curves_rejects_history_without_loss():
     with pytest.raises(ValueError, match="loss"):
         plots.loss_curves({"broken": {"val_loss": [0.1]}})
+
+
+def test_headline_draws_the_noisy_input_the_best_classical_and_each_model_with_its_interval():
+    from types import SimpleNamespace
+
+    rows = [
+        {"setting": "gauss0.2", "method": "noisy input", "kind": "noisy", "psnr_db": 14.0},
+        {"setting": "gauss0.2", "method": "median filter", "kind": "classical", "psnr_db": 18.0},
+        {"setting": "gauss0.2", "method": "wavelet", "kind": "classical", "psnr_db": 19.5},
+        {"setting": "gauss0.2", "method": "dense", "kind": "model", "psnr_db": 22.0, "psnr_db_ci95": 0.4},
+        {"setting": "sp0.2", "method": "dense", "kind": "model", "psnr_db": 30.0},
+    ]
+    ax = plots.headline(SimpleNamespace(rows=rows), "gauss0.2", labels={"dense": "dense autoencoder"}).axes[0]
+    bars = ax.patches
+    assert [bar.get_width() for bar in bars] == [14.0, 19.5, 22.0]  # median filter lost to wavelet; sp0.2 left out
+    assert [bar.get_y() + bar.get_height() / 2 for bar in bars] == [2, 1, 0]  # top to bottom in that order
+    named = {tick: label.get_text() for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())}
+    assert named == {2: "noisy input", 1: "wavelet", 0: "dense autoencoder"}
+    assert [t.get_text() for t in ax.texts] == [" 14.0", " 19.5", " 22.0"]
+    assert ax.texts[2].get_position()[0] == pytest.approx(22.4)  # the number sits past the interval's end
+    with pytest.raises(ValueError, match="nothing recorded with 'ssim' in 'gauss0.2'"):
+        plots.headline(SimpleNamespace(rows=rows), "gauss0.2", metric="ssim")
 
 
 # --- autoencoder_diagram -----------------------------------------------------------------------
@@ -120,16 +155,24 @@ def test_autoencoder_diagram_rejects_too_few_sizes(sizes):
 # --- code_scatter ------------------------------------------------------------------------------
 
 
-def test_code_scatter_returns_figure():
+def test_code_scatter_draws_every_code_at_its_place_coloured_by_its_label():
     rng = np.random.RandomState(0)
-    fig = plots.code_scatter(rng.normal(size=(50, 2)), rng.randint(0, 10, 50))
-    assert isinstance(fig, Figure)
+    codes, labels = rng.normal(size=(50, 2)), rng.randint(0, 10, 50)
+    points = plots.code_scatter(codes, labels).axes[0].collections[0]
+    drawn = np.asarray(points.get_offsets())
+    order = np.lexsort(codes.T)
+    np.testing.assert_array_equal(drawn[np.lexsort(drawn.T)], codes[order])  # the same points, shuffled
+    by_place = {tuple(code): label for code, label in zip(codes, labels)}
+    np.testing.assert_array_equal(points.get_array(), [by_place[tuple(p)] for p in drawn])
 
 
 def test_code_scatter_plots_at_most_max_points():
     rng = np.random.RandomState(0)
-    fig = plots.code_scatter(rng.normal(size=(50, 2)), rng.randint(0, 10, 50), max_points=20)
-    assert len(fig.axes[0].collections[0].get_offsets()) == 20
+    codes = rng.normal(size=(50, 2))
+    fig = plots.code_scatter(codes, rng.randint(0, 10, 50), max_points=20)
+    drawn = np.asarray(fig.axes[0].collections[0].get_offsets())
+    assert len(drawn) == 20 and len({tuple(p) for p in drawn}) == 20
+    assert {tuple(p) for p in drawn} <= {tuple(c) for c in codes}  # a sample of the codes, none invented
 
 
 @pytest.mark.parametrize("shape", [(10, 3), (10,), (10, 2, 1)])
@@ -148,9 +191,13 @@ def test_code_scatter_rejects_mismatched_labels():
 
 def test_metric_sweep_returns_figure_with_one_line_per_series():
     fig = plots.metric_sweep([2, 4, 8], {"dense": [10, 12, 14], "conv": [11, 13, 15]}, "code size", "PSNR", "sweep")
-    assert isinstance(fig, Figure)
-    assert len(fig.axes[0].get_lines()) == 2
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["dense", "conv"]
+    for line, values in zip(lines, ([10, 12, 14], [11, 13, 15])):
+        np.testing.assert_array_equal(line.get_xdata(), [2, 4, 8])
+        np.testing.assert_array_equal(line.get_ydata(), values)
     assert fig.axes[0].get_xscale() == "log"
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2", "4", "8"]
 
 
 def test_metric_sweep_linear_axis():

@@ -41,17 +41,15 @@ def test_quick_from_env_garbage_raises_value_error(monkeypatch, raw):
 
 def test_setup_seeds_numpy_so_draws_repeat(monkeypatch):
     monkeypatch.delenv("DAE_QUICK", raising=False)
+    monkeypatch.delenv("DAE_SEED", raising=False)
     setup(seed=5)
-    first = np.random.rand()
-    setup(seed=5)
-    assert np.random.rand() == first
+    assert np.random.rand() == np.random.RandomState(5).rand()  # NumPy's global stream, started from seed 5
 
 
-def test_setup_seeds_python_random():
+def test_setup_seeds_python_random(monkeypatch):
+    monkeypatch.delenv("DAE_SEED", raising=False)
     setup(seed=8, quick=True)
-    first = random.random()
-    setup(seed=8, quick=True)
-    assert random.random() == first
+    assert random.random() == random.Random(8).random()  # Python's global stream, started from seed 8
 
 
 def test_setup_seeds_keras():

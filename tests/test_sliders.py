@@ -10,6 +10,13 @@ def _identity(batch):
     return batch
 
 
+def _numberless(text: str) -> str:
+    """A static block's HTML with the running number of its id left out (it differs from block to block)."""
+    import re
+
+    return re.sub(r"(dae-slider-[0-9a-f]{8})-\d+", r"\1", text)
+
+
 def test_frame_holds_noisy_and_each_denoiser_with_psnr(images):
     shown = sliders.frame(images[0], {"identity": _identity, "zeros": np.zeros_like}, next(iter(sliders.NOISES)), 0.2)
     assert list(shown) == ["noisy", "identity", "zeros"]
@@ -26,15 +33,25 @@ def test_more_noise_gives_lower_psnr(images, noise_name):
     assert high < low
 
 
-def test_frame_is_reproducible_for_a_seed(images):
-    a = sliders.frame(images[1], {}, next(iter(sliders.NOISES)), 0.3, seed=5)["noisy"][0]
-    b = sliders.frame(images[1], {}, next(iter(sliders.NOISES)), 0.3, seed=5)["noisy"][0]
-    np.testing.assert_array_equal(a, b)
+def test_frame_noise_is_the_seeded_noise_and_its_psnr_is_measured_from_it(grey_images):
+    # On mid-grey, Gaussian noise of sigma 0.1 clipped to [0, 1] leaves the noise itself: its spread is 0.1
+    # and the PSNR is 10 log10(1 / mean squared error), about 20 dB; another seed draws other noise.
+    clean = grey_images[0]
+    image, score = sliders.frame(clean, {}, next(iter(sliders.NOISES)), 0.1, seed=5)["noisy"]
+    assert 0.09 < float(np.std(image - clean)) < 0.11
+    assert score == pytest.approx(10 * np.log10(1.0 / np.mean((image.astype(np.float64) - clean) ** 2)), abs=1e-3)
+    assert 19.0 < score < 21.0
+    other = sliders.frame(clean, {}, next(iter(sliders.NOISES)), 0.1, seed=6)["noisy"][0]
+    assert np.mean(np.abs(other - image)) > 0.05
 
 
-def test_frame_clips_denoiser_output(images):
-    shown = sliders.frame(images[0], {"too bright": lambda b: b + 5.0}, next(iter(sliders.NOISES)), 0.2)
-    assert shown["too bright"][0].max() <= 1.0
+def test_frame_shows_a_denoisers_output_unchanged_and_refuses_one_out_of_range(grey_images):
+    clean = grey_images[0]
+    shown = sliders.frame(clean, {"flat": lambda b: np.full(b.shape, 0.25, np.float32)}, next(iter(sliders.NOISES)), 0.2)
+    assert np.all(shown["flat"][0] == 0.25)
+    assert shown["flat"][1] == pytest.approx(10 * np.log10(1 / 0.25**2), abs=1e-4)  # error 0.25 everywhere: 12.04 dB
+    with pytest.raises(ValueError, match="output of denoiser 'too bright' must lie in \\[0, 1\\], got values from"):
+        sliders.frame(clean, {"too bright": lambda b: b + 5.0}, next(iter(sliders.NOISES)), 0.2)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +76,24 @@ def test_draw_frame_has_one_panel_per_image(images):
     assert fig.axes[1].get_xlabel().startswith("PSNR")
 
 
-def test_live_builds_widgets_and_rejects_bad_batches(images):
+def test_live_builds_widgets_and_rejects_bad_batches(images, monkeypatch):
     pytest.importorskip("ipywidgets")
-    sliders.live(images[:3], {"identity": _identity})  # builds without a kernel; display goes to stdout
+    import IPython.display
+
+    from dae.sliders import images as image_sliders
+
+    shown, drawn = [], []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(image_sliders, "draw_frame", lambda clean, frame_: drawn.append((clean, frame_)))
+    sliders.live(images[:3], {"identity": _identity}, level=0.3, seed=2)
+    (box,) = shown
+    noise_box, level_box, index_box = box.children[0].children
+    assert list(noise_box.options) == list(sliders.NOISES) and (level_box.value, level_box.max) == (0.3, 0.6)
+    assert (index_box.min, index_box.max) == (0, 2)  # one position per digit given
+    (clean, frame_), *_ = drawn  # the first position is drawn at once: digit 0 at the chosen level and seed
+    np.testing.assert_array_equal(clean, images[0])
+    expected = sliders.frame(images[0], {"identity": _identity}, noise_box.value, 0.3, seed=2)
+    np.testing.assert_array_equal(frame_["identity"][0], expected["identity"][0])
     with pytest.raises(ValueError, match="batch"):
         sliders.live(images[0], {"identity": _identity})
 
@@ -159,6 +191,9 @@ def test_static_returns_notebook_html(images):
     pytest.importorskip("IPython")
     shown = sliders.static(images[:1], {"identity": _identity}, levels=LEVELS)
     assert shown._repr_html_().startswith('<div class="dae-slider"')
+    # the block static_html builds with the same options, all but the running number of the block's id
+    assert _numberless(shown._repr_html_()) == _numberless(sliders.static_html(images[:1], {"identity": _identity}, levels=LEVELS))
+    assert shown._repr_html_().count("<option") == len(LEVELS)
 
 
 # --- the sound slider: one clip at a grid of SNRs, players, spectrograms and SI-SDR -----------------
@@ -348,8 +383,9 @@ def test_wav_data_uri_matches_the_notebook_player(clip):
 
 def test_static_audio_returns_notebook_html(clip):
     pytest.importorskip("IPython")
-    shown = sliders.static_audio(*clip, {}, SR, snrs=(0,))
+    shown = sliders.static_audio(*clip, {}, SR, snrs=(0, 10))
     assert shown._repr_html_().startswith('<div class="dae-slider"')
+    assert _numberless(shown._repr_html_()) == _numberless(sliders.static_audio_html(*clip, {}, SR, snrs=(0, 10)))
 
 
 # --- the static files: the CSS and JavaScript the blocks inline, shipped as package data ------------------

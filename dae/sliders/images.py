@@ -54,9 +54,15 @@ def frame(clean, denoisers: Mapping[str, Callable], noise_name: str, level: floa
     noisy = NOISES[noise_name](batch, level, seed)
     shown = {"noisy": noisy}
     for name, denoise in denoisers.items():
-        out = np.asarray(denoise(noisy), dtype=np.float32).reshape(batch.shape)
-        shown[name] = np.clip(out, 0.0, 1.0)
+        shown[name] = _denoised(name, denoise, noisy, batch.shape)
     return {name: (images[0], float(metrics.psnr(batch, images)[0])) for name, images in shown.items()}
+
+
+def _denoised(name: str, denoise: Callable, noisy: np.ndarray, shape: tuple) -> np.ndarray:
+    # A denoiser's output as float32 of ``shape``, refused (naming the denoiser) unless float, finite and in [0, 1]:
+    # uint8 0..255 or a -1..1 scale would otherwise be clipped into a plausible-looking picture.
+    out = check_images(denoise(noisy), f"output of denoiser {name!r}")
+    return np.asarray(out, dtype=np.float32).reshape(shape)
 
 
 def draw_frame(clean, shown: Mapping[str, tuple], title: str | None = None, size: float = 1.8):
@@ -105,10 +111,15 @@ def _as_batch(clean_images, name: str = "clean_images") -> np.ndarray:
 
 
 def png_data_uri(image) -> str:
-    """One grey image (H, W) in [0, 1] -> a 'data:image/png;base64,...' URI of its 8-bit PNG."""
+    """One grey float image (H, W) -> a 'data:image/png;base64,...' URI of its 8-bit PNG, values clipped to [0, 1]."""
     from PIL import Image
 
-    pixels = np.round(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
+    array = np.asarray(image)
+    if not np.issubdtype(array.dtype, np.floating):
+        raise TypeError(f"image must be floating point (shown in [0, 1]), got dtype {array.dtype}; divide uint8 pixels by 255")
+    if not np.all(np.isfinite(array)):
+        raise ValueError("image contains NaN or infinite values: a PNG pixel cannot show them")
+    pixels = np.round(np.clip(array.astype(np.float64), 0.0, 1.0) * 255).astype(np.uint8)
     if pixels.ndim != 2:
         raise ValueError(f"image must be one grey image (H, W), got shape {pixels.shape}")
     buffer = io.BytesIO()
@@ -145,7 +156,7 @@ def static_frames(clean_images, denoisers: Mapping[str, Callable], levels=STATIC
     noisy = np.concatenate([NOISES[noise_names[n]](clean[i : i + 1], levels[v], seed) for i, (_, n, v) in enumerate(positions)])
     outputs = {"noisy": noisy}
     for name, denoise in denoisers.items():
-        outputs[name] = np.clip(np.asarray(denoise(noisy), dtype=np.float32).reshape(clean.shape), 0.0, 1.0)
+        outputs[name] = _denoised(name, denoise, noisy, clean.shape)
     scores = {name: metrics.psnr(clean, shown) for name, shown in outputs.items()}
     frames = [[[None] * len(levels) for _ in noise_names] for _ in images]
     for i, (d, n, v) in enumerate(positions):
