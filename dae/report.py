@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .results import load, results_dir
+from .results import _write_atomically, load, results_dir
 
 # Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
 BUDGET_MINUTES = {
@@ -246,7 +246,8 @@ def update_readme(readme: Path, records: dict[str, dict]) -> None:
         raise ValueError(f"{readme} has no {BEGIN} ... {END} markers, in that order, to fill")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
+    # Through a temporary file: a reader of the page meanwhile sees the old text or the new, never half of it.
+    _write_atomically(readme, f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
 
 
 def main(argv=None) -> None:

@@ -149,3 +149,28 @@ def test_generated_digits_get_their_own_table_in_the_report_and_the_appendix(rec
         assert "Fréchet distance" in text and "| the generator, one pass | model | 21.00 |" in text
     assert "Generated digits" in report.markdown_table(records)
     assert "Generated digits" not in report.markdown_table({k: v for k, v in records.items() if k != "ch07_denoisers_that_generate"})
+
+
+def test_the_page_is_rewritten_whole_or_not_at_all(records, tmp_path, monkeypatch):
+    import os
+
+    page = tmp_path / "FULL_BUILD.md"
+    before = f"# Numbers\n\n{report.BEGIN}\nold table\n{report.END}\nthe end\n"
+    page.write_text(before)
+
+    def interrupted(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(OSError, match="disk full"):
+        report.update_readme(page, records)
+    assert page.read_text() == before and [p.name for p in tmp_path.iterdir()] == ["FULL_BUILD.md"]
+    monkeypatch.undo()
+    report.update_readme(page, records)
+    text = page.read_text()
+    assert (
+        text.startswith("# Numbers")
+        and text.endswith(f"{report.END}\nthe end\n")
+        and "old table" not in text
+        and "| ch02_shallow_denoising |" in text
+    )
