@@ -343,18 +343,19 @@ print(len(load_esc50_catdog(log.parent / "no-mirror")))
 """
 
 
-@needs_esc
-def test_two_processes_download_the_clips_once(tmp_path):
+def _race(tmp_path, script_text: str, source) -> list[str]:
+    """Start two processes running ``script_text`` at the same moment, without a mirror and with one empty cache;
+    return the last line each printed (both must succeed)."""
     import os
     import subprocess
     import sys
 
     (tmp_path / "no-mirror").mkdir()
     script = tmp_path / "race.py"
-    script.write_text(RACE)
+    script.write_text(script_text)
     env = dict(os.environ, DAE_CACHE_DIR=str(tmp_path / "cache"))
     env.pop("DAE_DATA_DIR", None)
-    command = [sys.executable, str(script), str(ESC_DIR), str(tmp_path / "fetched.log")]
+    command = [sys.executable, str(script), str(source), str(tmp_path / "fetched.log")]
     procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     deadline = time.monotonic() + 120
     while len(list(tmp_path.glob("ready-*"))) < 2:  # both imported and waiting: start them together
@@ -363,7 +364,12 @@ def test_two_processes_download_the_clips_once(tmp_path):
     (tmp_path / "go").touch()
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
-    assert [out.splitlines()[-1] for out, _ in outputs] == ["16", "16"]
+    return [out.splitlines()[-1] for out, _ in outputs]
+
+
+@needs_esc
+def test_two_processes_download_the_clips_once(tmp_path):
+    assert _race(tmp_path, RACE, ESC_DIR) == ["16", "16"]
     fetched = (tmp_path / "fetched.log").read_text().splitlines()
     assert len(fetched) == len(set(fetched)) == 16  # each clip fetched once, by one of the two
     assert not [p.name for p in (tmp_path / "cache" / "esc50-catdog").iterdir() if p.name.endswith(".part")]
@@ -403,25 +409,7 @@ print(len(fsdd.load_fsdd(log.parent / "no-mirror")))
 
 @needs_fsdd
 def test_two_processes_loading_fsdd_for_the_first_time_download_it_once(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    (tmp_path / "no-mirror").mkdir()
-    script = tmp_path / "race.py"
-    script.write_text(FSDD_RACE)
-    env = dict(os.environ, DAE_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop("DAE_DATA_DIR", None)
-    command = [sys.executable, str(script), str(FSDD_DIR), str(tmp_path / "fetched.log")]
-    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    deadline = time.monotonic() + 120
-    while len(list(tmp_path.glob("ready-*"))) < 2:  # both imported and waiting: start them together
-        assert all(p.poll() is None for p in procs) and time.monotonic() < deadline, [p.communicate()[1][-2000:] for p in procs]
-        time.sleep(0.02)
-    (tmp_path / "go").touch()
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
-    assert [out.splitlines()[-1] for out, _ in outputs] == ["20", "20"]  # both loaded the recordings
+    assert _race(tmp_path, FSDD_RACE, FSDD_DIR) == ["20", "20"]  # both loaded the recordings
     assert (tmp_path / "fetched.log").read_text().splitlines() == [FSDD_URL]  # one download, by one of the two
     folders = sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir())
     assert folders == ["fsdd-v1.0.10"] and len(list((tmp_path / "cache" / "fsdd-v1.0.10").iterdir())) == 20
