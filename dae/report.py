@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .results import _write_atomically, load, results_dir
+from .results import load, results_dir, write_atomically
+from .tables import SETTING_LABELS, setting_label  # noqa: F401  (the chapters call dae.report.setting_label)
 
 # Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
 BUDGET_MINUTES = {
@@ -154,20 +155,6 @@ MEASURE_NAMES = {"psnr_db": "PSNR", "si_sdr_db": "SI-SDR"}  # both in dB
 MODEL_KINDS = ("model", "recipe")  # trained networks: the chapter's own and the recipes it reproduces
 # Two trained models closer than this (dB) are about equal: run-to-run spread can swap them (benchmarks/SPREAD.md).
 ABOUT_EQUAL_DB = 0.3
-_SOUND_NOISES = {"white": "white noise", "pink": "pink noise", "babble": "babble", "hum": "hum"}
-# The results files' setting keys in words, as a reader meets them in the chapters.
-SETTING_LABELS = {
-    "clean": "none (clean digits reconstructed)",
-    "gauss0.2": "Gaussian, σ = 0.2",
-    "gauss_shift0.5": "Gaussian, mean 0.5, σ = 0.5 (the Keras example's)",
-    "sp0.2": "salt and pepper, 20 %",
-    **{f"{key}_{snr}dB": f"{words}, {snr} dB".replace("-", "−") for key, words in _SOUND_NOISES.items() for snr in (-5, 0, 5, 10)},
-}
-
-
-def setting_label(key: str) -> str:
-    """A setting key in words: ``SETTING_LABELS[key]``, else the key unchanged."""
-    return SETTING_LABELS.get(key, key)
 
 
 def headline_rows(records: dict[str, dict]) -> list[dict]:
@@ -247,7 +234,7 @@ def update_readme(readme: Path, records: dict[str, dict]) -> None:
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     # Through a temporary file: a reader of the page meanwhile sees the old text or the new, never half of it.
-    _write_atomically(readme, f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
+    write_atomically(readme, f"{head}{BEGIN}\n{markdown_table(records)}\n{END}{tail}")
 
 
 def main(argv=None) -> None:

@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dae.tables import CI95, DIGITS, HEADERS, METRICS, readable
+from dae.tables import CI95, DIGITS, HEADERS, METRICS, readable, setting_label
 
 __all__ = ["CI95", "DIGITS", "HEADERS", "METRICS", "Recorder", "glue", "load", "readable", "results_dir"]
 
@@ -109,7 +109,7 @@ def _check_possible(value, name: str) -> None:
         raise ValueError(f"{name} must lie in [{low}, {high}], got {float(values[outside[0]])!r}{where}: no measurement gives that")
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then move it into place."""
     import tempfile
 
@@ -179,7 +179,8 @@ class Recorder:
     def show(self, setting: str | None = None, columns=None, caption: str | None = None):
         """The rows (of one setting, if given) as a reader should see them: see :func:`readable`.
 
-        Headers in words with units ("PSNR (dB)", "SI-SDR (dB)", "seconds"), no index and no ``kind`` column,
+        Headers in words with units ("PSNR (dB)", "SI-SDR (dB)", "seconds"), the noise in words
+        (:func:`dae.tables.setting_label`), no index and no ``kind`` column,
         each measure at the decimals of ``DIGITS``, empty cells where a row has no value, every row.
         ``columns`` picks and orders the columns of :meth:`table` to show (default: the noise unless
         ``setting`` is given, the method, every measure that has a value, and the seconds if any);
@@ -189,6 +190,8 @@ class Recorder:
 
         # The recorded values, not table()'s rounded ones: rounding twice could move the last decimal.
         frame = pd.DataFrame([r for r in self.rows if setting is None or r["setting"] == setting])
+        if "setting" in frame:
+            frame["setting"] = frame["setting"].map(setting_label)  # "white_0dB" reads "white noise, 0 dB"
         if columns is None:
             with_interval = [(m, m + CI95) if m + CI95 in frame and frame[m + CI95].notna().any() else (m,) for m in METRICS]
             measured = [c for group in with_interval for c in group if c in frame and frame[c].notna().any()]
@@ -233,7 +236,7 @@ class Recorder:
             "chapter_seconds": self.chapter_seconds,
             "rows": self.rows,
         }
-        _write_atomically(self.path, json.dumps(record, indent=1) + "\n")
+        write_atomically(self.path, json.dumps(record, indent=1) + "\n")
         return self.path
 
 

@@ -27,6 +27,31 @@ HEADERS = {
     "frechet": "Fréchet distance",
     "seconds": "seconds",
 }
+_SOUND_NOISES = {"white": "white noise", "pink": "pink noise", "babble": "babble", "hum": "hum"}
+# The results files' setting keys in words, as a reader meets them in the chapters.
+SETTING_LABELS = {
+    "clean": "none (clean input)",
+    "gauss0.2": "Gaussian, σ = 0.2",
+    "gauss_shift0.5": "Gaussian, mean 0.5, σ = 0.5 (the Keras example's)",
+    "sp0.2": "salt and pepper, 20 %",
+    **{f"{key}_{snr}dB": f"{words}, {snr} dB".replace("-", "−") for key, words in _SOUND_NOISES.items() for snr in (-5, 0, 5, 10)},
+    "hello_22kHz": "none (“hello” at 22,050 samples/s)",
+    "hello_mel_sp0.2": "“hello”, mel spectrogram, salt and pepper 20 %",
+    "goodbye_mel_sp0.2": "“goodbye”, mel spectrogram, salt and pepper 20 %",
+    "generation": "none (digits generated from noise)",
+    "training": "training time",
+}
+# Chapter 5 measures its model on read speech too: "read_white_0dB" is white noise at 0 dB on read speech.
+_READ_PREFIX = "read_"
+
+
+def setting_label(key: str) -> str:
+    """A setting key in words: ``SETTING_LABELS[key]`` (``read_<key>``: "read speech, " and its label), else the key unchanged."""
+    if key.startswith(_READ_PREFIX) and key.removeprefix(_READ_PREFIX) in SETTING_LABELS:
+        return "read speech, " + SETTING_LABELS[key.removeprefix(_READ_PREFIX)]
+    return SETTING_LABELS.get(key, key)
+
+
 DIGITS = {
     "psnr_db": 1,
     "ssim": 3,

@@ -157,6 +157,20 @@ def test_build_reproduces_the_checked_outputs(path):
         )
 
 
+def test_every_recorded_noise_has_words():
+    """A Results table names each noise in words (dae.tables.SETTING_LABELS), never by its key, in every chapter the build ran."""
+    from dae.results import load
+    from dae.tables import setting_label
+
+    if not os.environ.get("DAE_BOOK_HTML"):
+        pytest.skip("DAE_BOOK_HTML is not set: no built book to check (scripts/test.sh sets it)")
+    records = load()
+    assert records, "the build recorded no results"
+    settings = {(chapter, row["setting"]) for chapter, record in records.items() for row in record["rows"]}
+    unnamed = {(chapter, key) for chapter, key in settings if setting_label(key) == key}
+    assert not unnamed, f"settings with no words in dae.tables.SETTING_LABELS: {sorted(unnamed)}"
+
+
 def test_readme_names_the_configured_repository():
     url = _config()["repository"]["url"].rstrip("/")
     owner_repo = url.split("github.com/")[1]

@@ -82,7 +82,7 @@ def test_chapter_without_noise_leaves_the_classical_and_noisy_cells_empty():
     assert (row["model"], row["model_value"]) == ("dense, code 128", 26.2)
     assert row["classical"] is None and row["classical_value"] is None and row["noisy_value"] is None
     line = report.headline_markdown(records).splitlines()[2]
-    assert line == "| 1. Autoencoder basics | none (clean digits reconstructed) | PSNR | dense, code 128 | 26.2 |  |  |  |"
+    assert line == "| 1. Autoencoder basics | none (clean input) | PSNR | dense, code 128 | 26.2 |  |  |  |"
 
 
 def test_models_closer_than_the_run_to_run_spread_are_named_as_about_equal():
@@ -130,6 +130,8 @@ def test_every_sound_setting_has_words():
     assert report.setting_label("pink_10dB") == "pink noise, 10 dB"
     assert report.setting_label("sp0.2") == "salt and pepper, 20 %"
     assert report.setting_label("unknown") == "unknown"
+    assert report.setting_label("read_babble_0dB") == "read speech, babble, 0 dB"
+    assert report.setting_label("read_unknown") == "read_unknown"
 
 
 def test_generated_digits_get_their_own_table_in_the_report_and_the_appendix(records):

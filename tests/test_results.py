@@ -503,7 +503,14 @@ def test_show_leaves_missing_values_empty(full_record):
     assert _headers(html) == ["noise", "method", "PSNR (dB)", "SSIM", "SI-SDR (dB)", "STOI", "seconds"]
     text = " ".join(_cells(html))
     assert not {"nan", "NaN", "None", "<NA>", "inf"} & set(text.split())
-    assert _cells(html)[:7] == ["gauss0.2", "noisy input", "14.1", "0.212", "", "", ""]
+    assert _cells(html)[:7] == ["Gaussian, σ = 0.2", "noisy input", "14.1", "0.212", "", "", ""]
+
+
+def test_show_names_each_noise_in_words(recorder):
+    for setting in ("white_-5dB", "read_babble_0dB", "clean", "my_own_noise"):
+        recorder.add(setting=setting, method="m", kind="model", si_sdr_db=1.0)
+    assert _cells(recorder.show().to_html())[::3] == ["white noise, −5 dB", "read speech, babble, 0 dB", "none (clean input)", "my_own_noise"]
+    assert recorder.table()["setting"].tolist() == ["white_-5dB", "read_babble_0dB", "clean", "my_own_noise"]  # the record keeps its keys
 
 
 def test_show_gives_each_measure_its_decimals(recorder):
