@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Make the two short spoken clips the book uses: audio/hello.wav ("hello") and audio/second.wav ("goodbye").
+# Make the two short spoken clips the book uses: hello.wav ("hello") and second.wav ("goodbye"), written into
+# dae/clips/ (the package ships them) or into the folder given as the first argument.
 # Speech synthesised by eSpeak NG (Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng),
-# written as 22050 Hz mono 16-bit WAV. Run from anywhere: bash audio/make_hello.sh
+# written as 22050 Hz mono 16-bit WAV. Run from anywhere: bash audio/make_hello.sh [FOLDER]
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "${1:-$(dirname "$0")/../dae/clips}"
 
 if ! command -v espeak-ng >/dev/null; then
   echo "espeak-ng is not installed: apt-get install espeak-ng (or brew install espeak-ng)" >&2

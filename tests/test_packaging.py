@@ -56,21 +56,24 @@ def test_the_installed_package_holds_every_data_file(installed):
 
 
 def test_every_module_imports_from_the_installed_copy(installed):
-    """Each module imports from the install, not from the source tree, and the sliders find their static files there."""
+    """Each module imports from the install, not from the source tree; the sliders find their static files there, Chapter 4 its clips."""
     script = f"""
 import importlib, json
 names = {_source_modules()!r}
 found = {{name: importlib.import_module(name).__file__ for name in names}}
 from dae.sliders import _html
 found["static"] = [name for name in _html.STATIC_FILES if _html.static_text(name).strip()]
+from dae.data import clip_path
+found["clips"] = [str(clip_path(name)) for name in ("hello.wav", "second.wav")]
 print(json.dumps(found))
 """
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(installed), *sys.path[1:]]))
     done = subprocess.run([sys.executable, "-c", script], cwd=installed.parent, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    outside = {name: path for name, path in found.items() if name != "static" and not path.startswith(str(installed))}
+    outside = {name: path for name, path in found.items() if name not in ("static", "clips") and not path.startswith(str(installed))}
     assert not outside, f"imported from outside the install: {outside}"
     from dae.sliders import _html
 
     assert found["static"] == list(_html.STATIC_FILES), f"the sliders read only {found['static']} of {_html.STATIC_FILES}"
+    assert all(path.startswith(str(installed)) for path in found["clips"]), f"Chapter 4's clips not found in the install: {found['clips']}"

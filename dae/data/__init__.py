@@ -17,7 +17,7 @@ from ._download import (
     read_wav,
     sha256_bytes,
 )
-from .clips import CLIPS_FOLDER, CLIPS_MANIFEST, CLIPS_URL, REPOSITORY, clip_path
+from .clips import CLIPS_FOLDER, clip_names, clip_path
 from .esc50 import (
     ESC50_COMMIT,
     ESC50_MANIFEST,
@@ -46,8 +46,6 @@ from .mnist import KERAS_MNIST_SHA256, KERAS_MNIST_URL, MNIST_IDX_SHA256, MNIST_
 __all__ = [
     "CACHE_ENV",
     "CLIPS_FOLDER",
-    "CLIPS_MANIFEST",
-    "CLIPS_URL",
     "DATA_DIR_ENV",
     "DOWNLOAD_TIMEOUT_S",
     "ESC50_COMMIT",
@@ -67,12 +65,12 @@ __all__ = [
     "KERAS_MNIST_URL",
     "MNIST_IDX_SHA256",
     "MNIST_SHAPES",
-    "REPOSITORY",
     "Clip",
     "CorruptDataError",
     "DataError",
     "DataUnavailableError",
     "Recording",
+    "clip_names",
     "clip_path",
     "data_dir",
     "download_dir",
