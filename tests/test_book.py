@@ -70,6 +70,25 @@ def test_colab_cell_reports_the_gpu(path):
     assert "Change runtime type" in colab[1], f"{path.name}: the Colab cell does not say how to attach a GPU"
 
 
+def test_as_in_colab_runs_the_set_up_cell_between_a_stand_in_and_a_check(tmp_path):
+    """scripts/as_in_colab.py, which the Python 3.12 test leg applies to Chapter 1: the set-up cell runs, after a stand-in
+    google.colab and an uninstall of dae, and before a check that dae came from the repository."""
+    import subprocess
+    import sys
+
+    copy = tmp_path / "chapter.ipynb"
+    copy.write_text(CHAPTERS[0].read_text())
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "as_in_colab.py"), str(copy)], check=True)
+    code = [c for c in _cells(copy) if c["cell_type"] == "code"]
+    assert "google.colab" in _source(code[0]) and "%pip uninstall --yes --quiet dae" in _source(code[0])
+    assert _source(code[1]) == _source(next(c for c in _cells(CHAPTERS[0]) if c["cell_type"] == "code"))
+    assert not {"skip-execution", "nbval-skip"} & set(code[1]["metadata"].get("tags", [])), "the set-up cell is still skipped"
+    assert 'assert "vcs_info" in origin' in _source(code[2])
+    (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "as_in_colab.py"), str(tmp_path / "plain.ipynb")], capture_output=True, text=True)
+    assert done.returncode != 0 and "expected one Colab set-up cell" in done.stderr
+
+
 @pytest.mark.parametrize("path", TOC_CHAPTERS, ids=lambda p: p.name)
 def test_figures_have_alt_text(path):
     """Every cell that draws with dae.plots says in words what its figure shows (metadata mystnb.image.alt).
