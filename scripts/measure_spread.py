@@ -145,16 +145,26 @@ def executed_in_build(build: Path) -> dict:
     return found
 
 
-def runs(reference: Path | None, build: Path | None):
-    """label -> ({chapter: executed notebook} or None, {chapter prefix 'ch04': table cells})."""
+def executed_run(folder: Path) -> tuple[dict, dict]:
+    """A run kept in ``folder``: its executed notebooks (``0*.ipynb``) and its results files (``results/ch*.json``)."""
+    notebooks = {p.stem: p for p in folder.glob("0*.ipynb")}
+    return notebooks, {p.stem[:4]: table(p) for p in (folder / "results").glob("ch*.json")}
+
+
+def runs(reference: Path | None, build: Path | None, spread: Path = SPREAD, also: dict | None = None):
+    """label -> ({chapter: executed notebook} or None, {chapter prefix 'ch04': table cells}).
+
+    ``also`` adds other runs of seed 0 kept as :func:`executed_run` folders, by name: ``{"2026-11-30": folder}``.
+    """
     found = {}
     if reference is not None and reference.is_file():
         found["0 (earlier build)"] = (None, {key[:4]: cells for key, cells in full_build_page(reference).items()})
     if build is not None and (build / ".jupyter_cache").is_dir():
         found["0"] = (executed_in_build(build), {p.stem[:4]: table(p) for p in (build / "results").glob("ch*.json")})
-    for folder in sorted(SPREAD.glob("seed*")):
-        notebooks = {p.stem: p for p in folder.glob("0*.ipynb")}
-        found[folder.name.removeprefix("seed")] = (notebooks, {p.stem[:4]: table(p) for p in (folder / "results").glob("ch*.json")})
+    for name, folder in (also or {}).items():
+        found[f"0 ({name})"] = executed_run(folder)
+    for folder in sorted(spread.glob("seed*")):
+        found[folder.name.removeprefix("seed")] = executed_run(folder)
     return found
 
 
@@ -168,8 +178,8 @@ def spread_row(values, digits):
     return " | ".join(fmt(v, digits) for v in values) + f" | {fmt(spread, digits)} |", spread
 
 
-def report(out: Path, reference: Path | None, build: Path | None):
-    seeds = runs(reference, build)
+def report(out: Path, reference: Path | None, build: Path | None, spread: Path = SPREAD, also: dict | None = None):
+    seeds = runs(reference, build, spread, also)
     if len(seeds) < 2:
         sys.exit(f"need at least two runs to measure a spread, found {sorted(seeds)}: run `run` first")
     labels = sorted(seeds, key=lambda s: (int(s.split()[0]), s))
@@ -179,9 +189,10 @@ def report(out: Path, reference: Path | None, build: Path | None):
         "",
         f"Measured on {date.today().isoformat()} by `python scripts/measure_spread.py`, on {processor()}, "
         f"Python {platform.python_version()}, {versions()}. Seed 0 is a full build here (`bash scripts/build_book.sh`); "
-        "*0 (earlier build)* is the tables of an earlier full build from the same seed on another machine; the other "
-        "seeds ran the same notebooks here with `DAE_SEED`. The data and the noise are the same in every run: only the "
-        "first weights, the shuffling and the processor change. *Range* is the largest value less the smallest.",
+        "*0 (earlier build)* is the tables of an earlier full build from the same seed; *0 (a name)* is another run of "
+        "seed 0, its notebooks executed one by one; the other seeds ran the same notebooks here with `DAE_SEED`. "
+        "The data and the noise are the same in every run: only the first weights (between seeds), the shuffling, "
+        "the order of the processor's threads and the processor change. *Range* is the largest value less the smallest.",
         "",
     ]
     for chapter in chapters:
@@ -237,19 +248,26 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="execute chapters at full settings from other training seeds")
     run_p.add_argument("--seeds", type=int, nargs="+", required=True)
-    run_p.add_argument("--chapters", nargs="+", default=["01", "02", "03", "04", "05"])
+    run_p.add_argument("--chapters", nargs="+", default=["01", "02", "03", "04", "05", "06", "07"])
     run_p.add_argument("--timeout", type=int, default=7200, help="seconds a cell may run")
     rep_p = sub.add_parser("report", help="write the spread table from the runs found")
     rep_p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "SPREAD.md")
     rep_p.add_argument("--reference", type=Path, help="an earlier full build's tables (a copy of benchmarks/FULL_BUILD.md)")
     rep_p.add_argument("--build", type=Path, default=ROOT / "_build", help="the full build to count as seed 0")
+    rep_p.add_argument("--spread", type=Path, default=SPREAD, help="the folder of the other seeds' runs (seed1/, seed2/, ...)")
+    rep_p.add_argument(
+        "--also", nargs="+", default=[], metavar="NAME=FOLDER", help="other runs of seed 0: a folder of executed notebooks with their results/"
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         if any(s < 1 for s in args.seeds):
             sys.exit("seed 0 is the full build's; give seeds from 1 up")
         run(args.seeds, args.chapters, args.timeout)
     else:
-        report(args.out, args.reference, args.build)
+        also = dict(item.split("=", 1) for item in args.also if "=" in item)
+        if len(also) != len(args.also):
+            sys.exit(f"--also takes NAME=FOLDER, got {args.also}")
+        report(args.out, args.reference, args.build, args.spread, {name: Path(folder) for name, folder in also.items()})
 
 
 if __name__ == "__main__":
