@@ -71,8 +71,8 @@ PY
   echo "Testing with $(python --version): $(python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|librosa|numpy) ' | tr -s ' ' | paste -sd ';')"
   # Two test files check the project's own machinery rather than the libraries, and run in the other leg only: the
   # model cache under two processes at once (half a minute of CPU) and the benchmark.
-  python -m pytest tests -p no:cacheprovider --ignore=tests/test_browser.py --ignore=tests/test_cache_concurrency.py \
-    --ignore=tests/test_bench.py --durations=10
+  python -m pytest tests -p no:cacheprovider --ignore=tests/test_browser.py --ignore=tests/test_jupyterlab.py \
+    --ignore=tests/test_cache_concurrency.py --ignore=tests/test_bench.py --durations=10
   # The chapters as readers run them: each notebook alone in a folder outside the repository, on the installed
   # package (nbval executes them and compares the cells tagged nbval-check-output). Chapter 1 also runs its Colab
   # set-up cell (scripts/as_in_colab.py), which installs dae with %pip from the repository _config.yml names:

@@ -76,7 +76,7 @@ def test_draw_frame_has_one_panel_per_image(images):
     assert fig.axes[1].get_xlabel().startswith("PSNR")
 
 
-def test_live_builds_widgets_and_rejects_bad_batches(images, monkeypatch):
+def test_live_builds_widgets_and_rejects_bad_batches(images, monkeypatch, capsys):
     pytest.importorskip("ipywidgets")
     import IPython.display
 
@@ -94,6 +94,9 @@ def test_live_builds_widgets_and_rejects_bad_batches(images, monkeypatch):
     np.testing.assert_array_equal(clean, images[0])
     expected = sliders.frame(images[0], {"identity": _identity}, noise_box.value, 0.3, seed=2)
     np.testing.assert_array_equal(frame_["identity"][0], expected["identity"][0])
+    # The scores are printed as text beside the figure: "noisy: PSNR 14.1 dB   identity: PSNR 14.1 dB".
+    printed = capsys.readouterr().out
+    assert f"noisy: {sliders.psnr_text(expected['noisy'][1])}   identity: {sliders.psnr_text(expected['identity'][1])}" in printed
     with pytest.raises(ValueError, match="batch"):
         sliders.live(images[0], {"identity": _identity})
 

@@ -93,6 +93,8 @@ def live(clean_images, denoisers: Mapping[str, Callable], level: float = 0.2, ma
 
     def redraw(noise_name, level, index):
         shown = frame(clean_images[index], denoisers, noise_name, level, seed=seed)
+        # The scores as text too, for screen readers and for a reader copying them; the figure repeats them.
+        print("   ".join(f"{name}: {psnr_text(score)}" for name, (_, score) in shown.items()))
         draw_frame(clean_images[index], shown)
         plt.show()
 

@@ -1,0 +1,198 @@
+"""A live slider in a real notebook front-end: JupyterLab, driven by headless Chromium as a reader drives it.
+
+The test starts JupyterLab on a free localhost port with a token, in a folder of its own (workspace, settings and
+runtime files too, so two runs never collide), opens a small notebook that calls ``dae.sliders.live`` as Chapters 2
+and 3 do, runs all its cells, then moves the noise-level slider with the keyboard and with the mouse, and checks
+that the picture and the PSNR text change within 10 seconds of each move and that no cell ended in an error. The
+server and its kernel are stopped afterwards, also when the test fails. Screenshots of the slider at two
+positions go beside the browser test's (``$DAE_SCREENSHOTS``).
+
+The notebook denoises with a median filter rather than a chapter's trained network: a chapter runs for minutes,
+and what this test checks (the widgets, their messages to the kernel and the redrawn output) does not depend on
+the denoiser. The chapters themselves run under the book build and nbval.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
+MOVE_SECONDS = 10  # the most a reader should wait for the slider's output after a move
+NOTEBOOK = "live_slider.ipynb"
+CELLS = [
+    "import dae\n(_, _), (x_test, _) = dae.data.load_mnist()\nx_test = dae.data.to_float_images(x_test[:10])",
+    'median = lambda batch: dae.baselines.denoise("median filter", batch, 3)\ndae.sliders.live(x_test, {"median filter (3 x 3)": median})',
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _write_notebook(folder: Path) -> None:
+    blank = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cells = [blank | {"id": f"cell-{k}", "source": text} for k, text in enumerate(CELLS)]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
+    (folder / NOTEBOOK).write_text(json.dumps(notebook, indent=1))
+
+
+@pytest.fixture()
+def jupyterlab(tmp_path):
+    """A JupyterLab server on a free port, all its files under ``tmp_path``; yields (base URL, token); stops it after."""
+    if not os.environ.get("DAE_BOOK_HTML"):
+        pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (requirements.txt installs it)")
+    root, token, port = tmp_path / "notebooks", secrets.token_hex(16), _free_port()
+    root.mkdir()
+    _write_notebook(root)
+    # No "Would you like to get notified about Jupyter news?" over the screenshots.
+    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text(json.dumps({"fetchNews": "false"}))
+    env = dict(
+        os.environ,
+        DAE_QUICK="1",
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
+    env.pop("MPLBACKEND", None)  # tests/conftest.py sets Agg, which would keep the kernel's figures out of the page
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
+    command += ["--ServerApp.port_retries=0"]
+    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"]
+    command += ["--ServerApp.allow_root=True"]  # CI runs as root
+    log = (tmp_path / "server.log").open("w")
+    # A process group of its own, so that stopping it stops the kernels it started too.
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start on port {port}:\n{(tmp_path / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base, token
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _stop(server: subprocess.Popen) -> None:
+    # The server, then whatever is left of its group (its kernels): politely first.
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, None)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            server.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _output_state(page) -> dict:
+    # The slider's output: the picture's data and the printed PSNR line.
+    return page.evaluate(
+        """() => {
+          const area = [...document.querySelectorAll('.jp-OutputArea-output')];
+          const img = area.map(o => o.querySelector('img')).filter(Boolean).pop();
+          const text = area.map(o => o.innerText).filter(t => t.includes('PSNR')).pop();
+          return {image: img ? img.src.slice(-400) : null, text: text || null};
+        }"""
+    )
+
+
+def _wait_for_change(page, before: dict, what: str) -> dict:
+    deadline = time.monotonic() + MOVE_SECONDS
+    while time.monotonic() < deadline:
+        now = _output_state(page)
+        if now["image"] and now["text"] and now["image"] != before["image"] and now["text"] != before["text"]:
+            return now
+        page.wait_for_timeout(200)
+    pytest.fail(f"{what}: the picture and the PSNR text did not both change within {MOVE_SECONDS} s (before {before['text']!r}, now {now['text']!r})")
+
+
+def _errors(page) -> list:
+    return page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells
+              .flatMap(c => (c.outputs || []).filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue))"""
+    )
+
+
+def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path):
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set DAE_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    base, token = jupyterlab
+    shots = Path(os.environ.get("DAE_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.wait_for_function(  # the notebook open, its kernel started and connected
+                "() => { const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                " const session = panel && panel.sessionContext && panel.sessionContext.session;"
+                " return !!(session && session.kernel && session.kernel.connectionStatus === 'connected'); }",
+                timeout=90_000,
+            )
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            handle = page.locator(".widget-hslider", has=page.locator(".widget-label", has_text="level")).locator(".noUi-handle")
+            # The slider, or a cell's error: whichever comes first.
+            handle.or_(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).first.wait_for(timeout=120_000)
+            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.querySelector('img')) "
+                "&& [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.innerText.includes('PSNR'))",
+                timeout=60_000,
+            )
+            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
+            handle.scroll_into_view_if_needed()
+            first = _output_state(page)
+            page.screenshot(path=str(shots / "jupyterlab-live-slider-0.20.png"))
+
+            handle.focus()  # the keyboard: three steps up
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+            after_keys = _wait_for_change(page, first, "three ArrowRight presses on the level slider")
+            keyed = float(handle.get_attribute("aria-valuenow"))
+            assert 0.2 < keyed <= 0.6, f"the keys moved the level from 0.20 to {keyed}"
+
+            box = handle.bounding_box()  # the mouse: drag the handle to the right
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=5)
+            page.mouse.up()
+            _wait_for_change(page, after_keys, "dragging the level slider with the mouse")
+            assert float(handle.get_attribute("aria-valuenow")) > keyed
+            page.screenshot(path=str(shots / f"jupyterlab-live-slider-{float(handle.get_attribute('aria-valuenow')):.2f}.png"))
+            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
+        except Exception:
+            page.screenshot(path=str(shots / "jupyterlab-live-slider-failed.png"))  # what the page showed when it failed
+            (shots / "jupyterlab-live-slider-failed.html").write_text(page.content())
+            raise
+        finally:
+            browser.close()
