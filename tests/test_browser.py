@@ -516,14 +516,14 @@ def read_only_page(browser, server):
         key = (page_name, width, scheme)
         if key not in opened:
             while len(opened) >= 2:
-                opened.pop(next(iter(opened)))[0].__exit__(None, None, None)
-            loading = _offline_page(browser, server, page_name, width, scheme)
-            opened[key] = (loading, loading.__enter__())
+                opened.pop(next(iter(opened)))[0].close()
+            stack = contextlib.ExitStack()  # closes the page when it leaves ``opened``, not when this test ends
+            opened[key] = (stack, stack.enter_context(_offline_page(browser, server, page_name, width, scheme)))
         yield opened[key][1]
 
     yield get
-    for loading, _ in opened.values():
-        loading.__exit__(None, None, None)
+    for stack, _ in opened.values():
+        stack.close()
 
 
 def _wait_for_sidebar(page, kind: str, test: str, what: str) -> dict:
