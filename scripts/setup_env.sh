@@ -16,19 +16,18 @@ if [ "${DAE_NEWEST:-0}" = 1 ]; then
   upgrade=(--upgrade --upgrade-strategy eager)
 fi
 pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+package=(-e .)
+package_copy=""
 if [ "${DAE_EDITABLE:-1}" = 0 ]; then
-  # DAE_EDITABLE=0 installs dae as a reader's pip does (Colab): a wheel, not a link to this checkout. It is built from
-  # a copy of the sources, so that no build folder lands in the checkout while the other test leg reads it.
-  echo "Installing requirements.txt${upgrade:+ (newest releases)}, then dae as a built package, into $VENV"
-  "${pip[@]}" "${upgrade[@]}" -r requirements.txt
+  # DAE_EDITABLE=0 installs dae as a reader's pip does (Colab): built into a wheel, not linked to this checkout. It is
+  # built from a copy of the sources, so that no build folder lands in the checkout while the other test leg reads it.
   package_copy=$(mktemp -d)
   tar -c --exclude=__pycache__ dae pyproject.toml README.md | tar -x -C "$package_copy"
-  "${pip[@]}" --no-deps --force-reinstall "$package_copy"
-  rm -rf "$package_copy"
-else
-  echo "Installing requirements.txt and the dae package into $VENV${upgrade:+ (newest releases)}"
-  "${pip[@]}" "${upgrade[@]}" -r requirements.txt -e .
+  package=("$package_copy")
 fi
+echo "Installing requirements.txt and the dae package (${package[*]}) into $VENV${upgrade:+ (newest releases)}"
+"${pip[@]}" "${upgrade[@]}" -r requirements.txt "${package[@]}"
+if [ -n "$package_copy" ]; then rm -rf "$package_copy"; fi
 # shellcheck disable=SC1091
 source "$VENV/bin/activate"
 # The book serves its own MathJax and ONNX Runtime Web so that it reads offline (see _config.yml).
