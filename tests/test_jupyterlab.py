@@ -9,7 +9,8 @@ positions go beside the browser test's (``$DAE_SCREENSHOTS``).
 
 The notebook denoises with a median filter rather than a chapter's trained network: a chapter runs for minutes,
 and what this test checks (the widgets, their messages to the kernel and the redrawn output) does not depend on
-the denoiser. The chapters themselves run under the book build and nbval.
+the denoiser. The chapters themselves run under the book build and nbval. ``DAE_JUPYTERLAB_CHAPTERS=1`` also
+runs the test on Chapters 2 and 3 themselves, every cell in quick mode (minutes each), with their own sliders.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ import pytest
 CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
 MOVE_SECONDS = 10  # the most a reader should wait for the slider's output after a move
 NOTEBOOK = "live_slider.ipynb"
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = ["02_shallow_denoising.ipynb", "03_convolutional.ipynb"]  # the chapters that call dae.sliders.live
+NOTEBOOKS = [NOTEBOOK] + (CHAPTERS if os.environ.get("DAE_JUPYTERLAB_CHAPTERS") == "1" else [])
 CELLS = [
     "import dae\n(_, _), (x_test, _) = dae.data.load_mnist()\nx_test = dae.data.to_float_images(x_test[:10])",
     'median = lambda batch: dae.baselines.denoise("median filter", batch, 3)\ndae.sliders.live(x_test, {"median filter (3 x 3)": median})',
@@ -58,6 +62,8 @@ def jupyterlab(tmp_path):
     root, token, port = tmp_path / "notebooks", secrets.token_hex(16), _free_port()
     root.mkdir()
     _write_notebook(root)
+    for chapter in CHAPTERS:
+        (root / chapter).write_bytes((BOOK / chapter).read_bytes())
     # No "Would you like to get notified about Jupyter news?" over the screenshots.
     news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     news.parent.mkdir(parents=True)
@@ -111,11 +117,11 @@ def _stop(server: subprocess.Popen) -> None:
             continue
 
 
-def _output_state(page) -> dict:
-    # The slider's output: the picture's data and the printed PSNR line.
-    return page.evaluate(
-        """() => {
-          const area = [...document.querySelectorAll('.jp-OutputArea-output')];
+def _output_state(cell) -> dict:
+    # The slider's output, inside the slider's own cell: the picture's data and the printed PSNR line.
+    return cell.evaluate(
+        """cell => {
+          const area = [...cell.querySelectorAll('.jp-OutputArea-output')];
           const img = area.map(o => o.querySelector('img')).filter(Boolean).pop();
           const text = area.map(o => o.innerText).filter(t => t.includes('PSNR')).pop();
           return {image: img ? img.src.slice(-400) : null, text: text || null};
@@ -123,10 +129,10 @@ def _output_state(page) -> dict:
     )
 
 
-def _wait_for_change(page, before: dict, what: str) -> dict:
+def _wait_for_change(page, cell, before: dict, what: str) -> dict:
     deadline = time.monotonic() + MOVE_SECONDS
     while time.monotonic() < deadline:
-        now = _output_state(page)
+        now = _output_state(cell)
         if now["image"] and now["text"] and now["image"] != before["image"] and now["text"] != before["text"]:
             return now
         page.wait_for_timeout(200)
@@ -140,7 +146,15 @@ def _errors(page) -> list:
     )
 
 
-def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path):
+ALL_RUN = """() => {
+  const panel = window.jupyterapp.shell.currentWidget, cells = panel.content.model.toJSON().cells;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return kernel && kernel.status === 'idle' && cells.filter(c => c.cell_type === 'code').every(c => c.execution_count !== null);
+}"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path, notebook):
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set DAE_CHROMIUM")
     from playwright.sync_api import sync_playwright
@@ -152,7 +166,7 @@ def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path):
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.goto(f"{base}/lab/tree/{notebook}?token={token}")
             page.wait_for_function(  # the notebook open, its kernel started and connected
                 "() => { const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
                 " const session = panel && panel.sessionContext && panel.sessionContext.session;"
@@ -160,24 +174,22 @@ def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path):
                 timeout=90_000,
             )
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_timeout(1000)  # let the kernel turn busy
+            page.wait_for_function(ALL_RUN, timeout=(120 if notebook == NOTEBOOK else 1200) * 1000, polling=500)  # to the last cell
+            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
             handle = page.locator(".widget-hslider", has=page.locator(".widget-label", has_text="level")).locator(".noUi-handle")
-            # The slider, or a cell's error: whichever comes first.
-            handle.or_(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).first.wait_for(timeout=120_000)
-            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.querySelector('img')) "
-                "&& [...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.innerText.includes('PSNR'))",
-                timeout=60_000,
-            )
-            assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
+            cell = page.locator(".jp-CodeCell", has=handle)
             handle.scroll_into_view_if_needed()
-            first = _output_state(page)
-            page.screenshot(path=str(shots / "jupyterlab-live-slider-0.20.png"))
+            page.wait_for_function("cell => cell.querySelector('.jp-OutputArea-output img')", arg=cell.element_handle(), timeout=60_000)
+            first = _output_state(cell)
+            assert first["text"], "the slider printed no PSNR line"
+            name = Path(notebook).stem
+            page.screenshot(path=str(shots / f"jupyterlab-{name}-level-0.20.png"))
 
             handle.focus()  # the keyboard: three steps up
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            after_keys = _wait_for_change(page, first, "three ArrowRight presses on the level slider")
+            after_keys = _wait_for_change(page, cell, first, "three ArrowRight presses on the level slider")
             keyed = float(handle.get_attribute("aria-valuenow"))
             assert 0.2 < keyed <= 0.6, f"the keys moved the level from 0.20 to {keyed}"
 
@@ -186,13 +198,13 @@ def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path):
             page.mouse.down()
             page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=5)
             page.mouse.up()
-            _wait_for_change(page, after_keys, "dragging the level slider with the mouse")
+            _wait_for_change(page, cell, after_keys, "dragging the level slider with the mouse")
             assert float(handle.get_attribute("aria-valuenow")) > keyed
-            page.screenshot(path=str(shots / f"jupyterlab-live-slider-{float(handle.get_attribute('aria-valuenow')):.2f}.png"))
+            page.screenshot(path=str(shots / f"jupyterlab-{name}-level-{float(handle.get_attribute('aria-valuenow')):.2f}.png"))
             assert not _errors(page), f"a cell ended in an error: {_errors(page)}"
         except Exception:
-            page.screenshot(path=str(shots / "jupyterlab-live-slider-failed.png"))  # what the page showed when it failed
-            (shots / "jupyterlab-live-slider-failed.html").write_text(page.content())
+            page.screenshot(path=str(shots / f"jupyterlab-{Path(notebook).stem}-failed.png"))  # what the page showed when it failed
+            (shots / f"jupyterlab-{Path(notebook).stem}-failed.html").write_text(page.content())
             raise
         finally:
             browser.close()
