@@ -74,6 +74,10 @@ def test_draw_frame_has_one_panel_per_image(images):
     fig = sliders.draw_frame(images[0], shown)
     assert len(fig.axes) == 3
     assert fig.axes[1].get_xlabel().startswith("PSNR")
+    long_names = {"U-Net (salt and pepper, 20 %)": shown["noisy"], "the Keras example's model": shown["noisy"]}
+    fig = sliders.draw_frame(images[0], long_names)
+    assert [ax.get_title() for ax in fig.axes] == ["clean", "U-Net\n(salt and pepper, 20 %)", "the Keras example's\nmodel"]
+    assert fig.get_size_inches()[0] >= 3 * 0.08 * len("(salt and pepper, 20 %)")  # panels widened for the longest line
 
 
 def test_live_builds_widgets_and_rejects_bad_batches(images, monkeypatch, capsys):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import textwrap
 from collections.abc import Callable, Mapping
 
 import matplotlib.pyplot as plt
@@ -28,6 +29,9 @@ NOISES: dict[str, Callable] = {
     "salt and pepper, amount = level": lambda x, level, seed: noise.salt_and_pepper(x, amount=level, seed=seed),
 }
 
+
+# A panel title in draw_frame longer than this goes on two lines: about the width of a 1.8-inch panel at 10 pt.
+TITLE_CHARACTERS = 20
 
 # The static slider's default grid of noise levels: 0 to 0.6 in steps of 0.05.
 STATIC_LEVELS = tuple(round(0.05 * i, 2) for i in range(13))
@@ -65,14 +69,28 @@ def _denoised(name: str, denoise: Callable, noisy: np.ndarray, shape: tuple) -> 
     return np.asarray(out, dtype=np.float32).reshape(shape)
 
 
+def _title(name: str) -> str:
+    # A long panel name on two lines, not over its neighbour's: before its parenthesis if it has one ("U-Net" over
+    # "(Gaussian, σ = 0.2)"), else at a space.
+    if len(name) <= TITLE_CHARACTERS:
+        return name
+    if " (" in name:
+        head, rest = name.split(" (", 1)
+        return f"{head}\n({rest}"
+    return textwrap.fill(name, TITLE_CHARACTERS)
+
+
 def draw_frame(clean, shown: Mapping[str, tuple], title: str | None = None, size: float = 1.8):
     """Draw the clean image beside each (image, psnr) of a ``frame``; returns the Figure."""
     panels = [("clean", clean, None), *[(name, image, score) for name, (image, score) in shown.items()]]
-    fig, axes = plt.subplots(1, len(panels), figsize=(size * len(panels), size + 0.6))
+    # Each panel wide enough for its longest title line (about 0.08 inch a character at 10 pt).
+    longest = max(len(line) for name, _, _ in panels for line in _title(name).splitlines())
+    width = max(size, 0.08 * longest)
+    fig, axes = plt.subplots(1, len(panels), figsize=(width * len(panels), size + 0.8))
     for ax, (name, image, score) in zip(np.atleast_1d(axes), panels):
         ax.imshow(image, cmap="gray", vmin=0, vmax=1)
         ax.set_xticks([]), ax.set_yticks([])
-        ax.set_title(name, fontsize=10)
+        ax.set_title(_title(name), fontsize=10)
         if score is not None:
             ax.set_xlabel(psnr_text(score), fontsize=10)
     if title:
