@@ -231,8 +231,11 @@ def report(out: Path, reference: Path | None, build: Path | None, spread: Path =
             text, spread = spread_row([tables[s].get(cell) for s in present], 3)
             if spread and spread > rounding.get(cell[2], 0.006):
                 lines.append(f"| {cell[0]} | {cell[1]} | {cell[2]} | {text}")
+        shared = [cell for cell in cells if all(cell in tables[s] for s in present)]
         if lines[-1] == header[-1]:
-            lines[-len(header) :] = ["Every measured table cell is the same in these runs."]
+            lines[-len(header) :] = [f"The {len(shared)} measured table cells the runs share are the same, to the rounding of `FULL_BUILD.md`."]
+        if len(shared) < len(cells):  # a renamed method or a new row: say so rather than count it as unchanged
+            lines += ["", f"{len(cells) - len(shared)} table cells appear in only some runs (renamed methods or new rows) and are not compared."]
         lines.append("")
     out.write_text("\n".join(lines))
     print(f"wrote {out} ({len(chapters)} chapters, runs {', '.join(labels)})")
