@@ -12,15 +12,17 @@ from pathlib import Path
 from .results import load, results_dir, write_atomically
 from .tables import SETTING_LABELS, setting_label  # noqa: F401  (the chapters call dae.report.setting_label)
 
-# Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache.
+# Minutes each chapter may take at full settings on a 2-core CPU with no GPU, from a clean model cache, to its results
+# table (the exercise solutions after it not counted). The full build of 2026-12-01 on a 2-core AMD EPYC met each with
+# a little room (benchmarks/FULL_BUILD.md); processors differ by 2 to 3 times.
 BUDGET_MINUTES = {
-    "ch01_autoencoder_basics": 4,
-    "ch02_shallow_denoising": 6,
-    "ch03_convolutional": 12,
+    "ch01_autoencoder_basics": 7,
+    "ch02_shallow_denoising": 11,
+    "ch03_convolutional": 28,
     "ch04_picture": 2,
-    "ch05_speech": 10,
-    "ch06_animals": 8,
-    "ch07_denoisers_that_generate": 10,
+    "ch05_speech": 13,
+    "ch06_animals": 15,
+    "ch07_denoisers_that_generate": 7,
 }
 
 IMAGE_COLUMNS = (("PSNR (dB)", "psnr_db", 2), ("SSIM", "ssim", 3))
@@ -91,15 +93,15 @@ def time_table(records: dict[str, dict]) -> list[str]:
 
 
 def markdown_table(records: dict[str, dict]) -> str:
-    """The chapters' times (from the kernel's start to the last cell), then every recorded row in chapter
+    """The chapters' times (from the kernel's start to the results table), then every recorded row in chapter
     order: one Markdown table for images (PSNR, SSIM), then, if any, one for sound and one for generated digits.
 
     A row measured on sound (it has ``si_sdr_db``) goes to the sound table, with SI-SDR, STOI, PESQ and LSD; a row
     with a Fréchet distance to the generation table.
     """
     lines = [
-        f"Time per chapter{_measured_on(records)}, from its kernel's start to its last cell. Processors differ in speed by a factor "
-        "of 2 to 3: on a slower one, expect up to three times these minutes.",
+        f"Time per chapter{_measured_on(records)}, from its kernel's start to its results table (the exercise solutions after it "
+        "not counted). Processors differ in speed by a factor of 2 to 3: on a slower one, expect up to three times these minutes.",
         "",
     ] + time_table(records)
     present = {_group(r) for record in records.values() for r in record["rows"]} | {"images"}
@@ -121,7 +123,8 @@ def appendix_markdown(records: dict[str, dict] | None = None) -> str:
     records = load() if records is None else records
     if not records:
         return f"No chapter has recorded results in `{results_dir()}` yet: build the book (`bash scripts/build_book.sh`) first."
-    lines = [f"Each chapter's time{_measured_on(records)}, from its kernel's start to its last cell, beside its budget:", ""] + time_table(records)
+    lines = [f"Each chapter's time{_measured_on(records)}, from its kernel's start to its results table, beside its budget:", ""]
+    lines += time_table(records)
     for chapter, record in records.items():
         lines += ["", f"## {chapter_title(chapter)}", ""]
         tables = []

