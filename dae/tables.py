@@ -47,8 +47,9 @@ _READ_PREFIX = "read_"
 
 def setting_label(key: str) -> str:
     """A setting key in words: ``SETTING_LABELS[key]`` (``read_<key>``: "read speech, " and its label), else the key unchanged."""
-    if key.startswith(_READ_PREFIX) and key.removeprefix(_READ_PREFIX) in SETTING_LABELS:
-        return "read speech, " + SETTING_LABELS[key.removeprefix(_READ_PREFIX)]
+    read = key.removeprefix(_READ_PREFIX)
+    if read != key and read in SETTING_LABELS:
+        return "read speech, " + SETTING_LABELS[read]
     return SETTING_LABELS.get(key, key)
 
 

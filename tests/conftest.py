@@ -23,6 +23,17 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The browser tests drive Debian's Chromium through Playwright; $DAE_CHROMIUM names another.
+CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
+
+
+def launch_chromium(playwright):
+    """Headless Chromium from ``CHROMIUM`` for a Playwright session; the test fails, saying how to install it, when it is missing."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set DAE_CHROMIUM")
+    return playwright.chromium.launch(executable_path=CHROMIUM)
+
+
 MNIST_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",

@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import launch_chromium
 
 from dae.bench.lab import served
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 900}
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 
@@ -122,12 +122,10 @@ def server(html_root):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set DAE_CHROMIUM")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -27,8 +27,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import launch_chromium
 
-CHROMIUM = os.environ.get("DAE_CHROMIUM", "/usr/bin/chromium")
 MOVE_SECONDS = 10  # the most a reader should wait for the slider's output after a move
 NOTEBOOK = "live_slider.ipynb"
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -155,15 +155,13 @@ ALL_RUN = """() => {
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_live_slider_moves_in_jupyterlab(jupyterlab, tmp_path, notebook):
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set DAE_CHROMIUM")
     from playwright.sync_api import sync_playwright
 
     base, token = jupyterlab
     shots = Path(os.environ.get("DAE_SCREENSHOTS") or tmp_path / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             page.goto(f"{base}/lab/tree/{notebook}?token={token}")
